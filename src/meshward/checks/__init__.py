@@ -1,0 +1,1 @@
+"""Rules over the model (audit), probes (verify), generators (fix), detectors (watch)."""

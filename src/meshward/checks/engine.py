@@ -1,0 +1,55 @@
+"""Run the rules over a context and turn their hits into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from meshward.checks.context import ScanContext
+from meshward.checks.registry import Hit, Rule, all_rules
+from meshward.errors import InputError
+from meshward.findings.finding import Finding
+
+
+def finding_from_hit(rule: Rule, hit: Hit) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        severity=hit.severity or rule.severity,
+        confidence=hit.confidence or rule.confidence,
+        practices=rule.practices,
+        message=hit.message,
+        location=hit.location,
+        resource=hit.resource,
+        service=hit.service,
+        evidence=hit.evidence,
+        remediation=rule.remediation,
+        key=hit.key,
+        extra=hit.extra,
+    ).with_fingerprint()
+
+
+def run_rules(ctx: ScanContext, rules: Sequence[Rule] | None = None,
+              select: Iterable[str] = ()) -> tuple[list[Finding], list[InputError]]:
+    """Run every rule (or the selected ones). A crashing rule becomes an input error, not a crash."""
+    chosen = list(rules if rules is not None else all_rules())
+    wanted = {s.upper() for s in select}
+    if wanted:
+        chosen = [r for r in chosen if r.id.upper() in wanted
+                  or any(r.id.upper().startswith(w.rstrip("*")) for w in wanted if w.endswith("*"))]
+    findings: list[Finding] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    for r in chosen:
+        try:
+            for hit in r.check(ctx):
+                f = finding_from_hit(r, hit)
+                if f.fingerprint in seen:
+                    continue
+                seen.add(f.fingerprint)
+                findings.append(f)
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others
+            errors.append(InputError("<meshward>", 0,
+                                     f"rule {r.id} failed: {type(exc).__name__}: {exc}",
+                                     "this is a meshward bug; please report it"))
+    findings.sort(key=Finding.sort_key)
+    return findings, errors

@@ -1,0 +1,1 @@
+"""Argument parsing and exit codes only; one module per command."""

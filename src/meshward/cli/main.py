@@ -1,0 +1,57 @@
+"""The ``meshward`` command: parse arguments and hand over to one module per command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from meshward import __version__
+from meshward.errors import MeshwardError
+
+# Each module has ``register(subparsers)``, which sets ``func`` on its parser.
+COMMANDS = (
+    "scan", "graph", "rules", "explain", "baseline", "secrets", "access",
+    "policy", "catalog", "probe",
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="meshward",
+        description="Audit, verify, fix and watch a microservice fleet against one security guide.",
+    )
+    parser.add_argument("--version", action="version", version=f"meshward {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"meshward.cli.{name}_cmd")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return int(args.func(args))
+    except MeshwardError as exc:
+        print(f"meshward: error: {exc.render()}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("meshward: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

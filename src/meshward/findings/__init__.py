@@ -1,0 +1,1 @@
+"""One Finding type for audit, verify, fix and watch."""

@@ -1,0 +1,1 @@
+"""Loaders: one module per format, each turning text into the model."""

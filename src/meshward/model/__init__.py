@@ -1,0 +1,1 @@
+"""The inventory and service graph: plain typed dataclasses."""

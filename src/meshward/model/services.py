@@ -1,0 +1,147 @@
+"""Group workloads and compose services into logical services, and say how exposed they are."""
+
+from __future__ import annotations
+
+from meshward.model.compose import ComposeService
+from meshward.model.inventory import Deployment, Exposure, Inventory, Service
+from meshward.model.kubernetes import K8sObject, Workload
+from meshward.model.source import Location, as_map, as_seq
+
+SERVICE_ANNOTATION = "meshward.io/service"
+OWNER_KEYS = ("owner", "team", "app.kubernetes.io/part-of", "backstage.io/owner", "meshward.io/owner")
+
+
+def selector_matches(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    """Equality selector semantics: every key/value must be present. Empty matches nothing here."""
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+def service_name_for_workload(w: Workload) -> str:
+    return w.obj.annotations.get(SERVICE_ANNOTATION) or w.name
+
+
+def dns_names(svc: K8sObject) -> set[str]:
+    name, ns = svc.name, svc.namespace
+    return {name, f"{name}.{ns}", f"{name}.{ns}.svc", f"{name}.{ns}.svc.cluster.local"}
+
+
+def k8s_service_selects(svc: K8sObject, w: Workload) -> bool:
+    if svc.namespace != w.namespace:
+        return False
+    raw = as_map(svc.spec.get("selector"))
+    selector = {str(k): str(v) for k, v in raw.items()}
+    return selector_matches(selector, w.pod_labels)
+
+
+def _owners(labels: dict[str, str], annotations: dict[str, str]) -> dict[str, str]:
+    merged = {**labels, **annotations}
+    return {k: v for k, v in merged.items() if k in OWNER_KEYS or k.endswith("/owner")}
+
+
+def build_services(inv: Inventory) -> None:
+    """Fill ``inv.services``: one logical service per name across every environment."""
+    services: dict[str, Service] = {}
+
+    def get(name: str) -> Service:
+        if name not in services:
+            services[name] = Service(name=name)
+        return services[name]
+
+    k8s_services = inv.by_kind("Service")
+    ingresses = inv.by_kind("Ingress")
+    ingress_backends = _ingress_backends(ingresses)
+    for w in inv.workloads:
+        name = service_name_for_workload(w)
+        svc = get(name)
+        svc.workloads.append(w)
+        inv.assign(w, name)
+        svc.owners.update(_owners(w.obj.labels, w.obj.annotations))
+        dep = Deployment("kubernetes", w.namespace, w.kind, w.name, w.obj.location,
+                         images=[c.image for c in w.containers if c.image],
+                         ports=sorted({p.port for c in w.containers for p in c.ports}),
+                         identity=w.service_account)
+        if w.pod_spec.get("hostNetwork") is True:
+            dep.exposure = Exposure.NODE
+            dep.exposure_reasons.append("hostNetwork: every port is on the node")
+        for c in w.containers:
+            for p in c.ports:
+                if p.host_port:
+                    dep.exposure = dep.exposure.widest(Exposure.NODE)
+                    dep.exposure_reasons.append(f"hostPort {p.host_port}")
+        for ks in k8s_services:
+            if not k8s_service_selects(ks, w):
+                continue
+            if ks not in svc.k8s_services:
+                svc.k8s_services.append(ks)
+            svc.dns_names.update(dns_names(ks))
+            exposure, reason = _service_exposure(ks)
+            if (ks.namespace, ks.name) in ingress_backends:
+                exposure = Exposure.PUBLIC
+                reason = f"Ingress {ingress_backends[(ks.namespace, ks.name)]} routes to Service {ks.name}"
+            dep.exposure = dep.exposure.widest(exposure)
+            dep.exposure_reasons.append(reason)
+        svc.deployments.append(dep)
+    # A Service without selector, or selecting nothing, names a service by its own name.
+    for ks in k8s_services:
+        if any(ks in s.k8s_services for s in services.values()):
+            continue
+        if ks.name in services:
+            services[ks.name].k8s_services.append(ks)
+            services[ks.name].dns_names.update(dns_names(ks))
+    for cf in inv.compose_files:
+        for cs in cf.services:
+            svc = get(cs.labels.get(SERVICE_ANNOTATION) or cs.name)
+            svc.compose_services.append(cs)
+            inv.assign(cs, svc.name)
+            svc.dns_names.update({cs.name, cs.hostname} - {""})
+            svc.owners.update(_owners(cs.labels, {}))
+            svc.deployments.append(_compose_deployment(cf.path, cs, cf.networks))
+    inv.services = dict(sorted(services.items()))
+
+
+def _service_exposure(ks: K8sObject) -> tuple[Exposure, str]:
+    kind = str(ks.spec.get("type") or "ClusterIP")
+    if as_seq(ks.spec.get("externalIPs")):
+        return Exposure.PUBLIC, f"Service {ks.name} has externalIPs"
+    if kind == "LoadBalancer":
+        return Exposure.PUBLIC, f"Service {ks.name} is a LoadBalancer"
+    if kind == "NodePort":
+        return Exposure.NODE, f"Service {ks.name} is a NodePort"
+    if kind == "ExternalName":
+        return Exposure.INTERNAL, f"Service {ks.name} is an ExternalName alias"
+    return Exposure.CLUSTER, f"Service {ks.name} (ClusterIP) inside the cluster"
+
+
+def _ingress_backends(ingresses: list[K8sObject]) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for ing in ingresses:
+        backends = []
+        default = as_map(ing.spec.get("defaultBackend") or ing.spec.get("backend"))
+        backends.append(default)
+        for rule in as_seq(ing.spec.get("rules")):
+            for path in as_seq(as_map(as_map(rule).get("http")).get("paths")):
+                backends.append(as_map(as_map(path).get("backend")))
+        for b in backends:
+            name = as_map(b.get("service")).get("name") or b.get("serviceName")
+            if isinstance(name, str):
+                out[(ing.namespace, name)] = ing.name
+    return out
+
+
+def _compose_deployment(path: str, cs: ComposeService, networks: dict[str, object]) -> Deployment:
+    dep = Deployment("compose", path, "ComposeService", cs.name, Location(path, cs.body.line),
+                     images=[cs.image] if cs.image else [],
+                     ports=sorted({p.target for p in cs.ports if p.target} | set(cs.expose)),
+                     exposure=Exposure.CLUSTER)
+    if cs.network_mode == "host":
+        dep.exposure = Exposure.NODE
+        dep.exposure_reasons.append("network_mode: host puts every port on the host")
+    for p in cs.ports:
+        if p.on_all_interfaces:
+            dep.exposure = dep.exposure.widest(Exposure.NODE)
+            dep.exposure_reasons.append(f"port {p.published}->{p.target} published on all host interfaces")
+        elif p.is_published:
+            dep.exposure_reasons.append(f"port {p.published}->{p.target} published on {p.host_ip} only")
+    if cs.network_mode == "none":
+        dep.exposure = Exposure.INTERNAL
+    return dep

@@ -1,0 +1,103 @@
+"""The scan pipeline: files -> loaders -> model -> analyses -> rules -> findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from meshward.checks.context import ScanContext
+from meshward.checks.engine import run_rules
+from meshward.checks.registry import Rule
+from meshward.config import Config, find_config, load_config
+from meshward.errors import InputError, UsageError
+from meshward.findings.finding import Finding
+from meshward.findings.suppress import IGNORE_ANNOTATION, Suppressor
+from meshward.loaders.kubernetes import build_workload
+from meshward.loaders.walk import load_tree
+from meshward.model.edges import build_graph
+from meshward.model.graph import ServiceGraph
+from meshward.model.inventory import Inventory
+from meshward.model.services import build_services
+
+
+@dataclass
+class ScanResult:
+    inventory: Inventory
+    graph: ServiceGraph
+    context: ScanContext
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    duration_s: float = 0.0
+
+
+def load_inventory(paths: Iterable[Path], config: Config) -> Inventory:
+    """Read every path into one inventory (services and workloads resolved, no graph yet)."""
+    paths = list(paths)
+    root = paths[0] if paths else Path(".")
+    inv = Inventory(root=str(root))
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder", "give a folder or file to scan")
+        tree = load_tree(path, config.exclude)
+        inv.objects.extend(tree.objects)
+        inv.compose_files.extend(tree.compose_files)
+        inv.dockerfiles.extend(tree.dockerfiles)
+        inv.errors.extend(tree.errors)
+        inv.notices.extend(n for n in tree.notices if n not in inv.notices)
+        inv.files_read += tree.files_read
+        inv.text_files.extend(tree.text_files)
+    inv.invalidate()
+    for obj in inv.objects:
+        w = build_workload(obj, inv.errors)
+        if w is not None:
+            inv.workloads.append(w)
+    build_services(inv)
+    return inv
+
+
+def _run_analyses(ctx: ScanContext) -> None:
+    from meshward.checks import analyses
+
+    for info in sorted(pkgutil.iter_modules(analyses.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{analyses.__name__}.{info.name}")
+        analyze = getattr(module, "analyze", None)
+        if callable(analyze):
+            analyze(ctx)
+
+
+def build_context(paths: Iterable[Path], config: Config | None = None,
+                  today: dt.date | None = None) -> ScanContext:
+    paths = list(paths)
+    if config is None:
+        config = load_config(find_config(paths[0] if paths else Path(".")))
+    inv = load_inventory(paths, config)
+    graph = build_graph(inv)
+    ctx = ScanContext(inventory=inv, graph=graph, config=config, today=today or dt.date.today())
+    _run_analyses(ctx)
+    return ctx
+
+
+def scan(paths: Iterable[Path], config: Config | None = None, today: dt.date | None = None,
+         rules: Iterable[Rule] | None = None, select: Iterable[str] = ()) -> ScanResult:
+    """Scan ``paths`` and return findings with suppressions applied (suppressed ones kept)."""
+    started = time.perf_counter()
+    paths = list(paths)
+    ctx = build_context(paths, config, today)
+    findings, rule_errors = run_rules(ctx, list(rules) if rules is not None else None, select)
+    base = paths[0] if paths and paths[0].is_dir() else (paths[0].parent if paths else Path("."))
+    sup = Suppressor(ctx.config, base, ctx.today)
+    for obj in ctx.inventory.objects:
+        value = obj.annotations.get(IGNORE_ANNOTATION)
+        if value is not None:
+            sup.annotations[str(obj.ref)] = value
+    findings = sup.apply(findings)
+    errors = [*ctx.config.errors, *ctx.inventory.errors, *rule_errors]
+    notices = [*ctx.inventory.notices, *ctx.notices, *sup.notices]
+    return ScanResult(ctx.inventory, ctx.graph, ctx, findings, errors, notices,
+                      time.perf_counter() - started)

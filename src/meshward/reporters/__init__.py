@@ -1,0 +1,1 @@
+"""One module per output format; each returns text, the CLI decides where it goes."""
