@@ -101,6 +101,11 @@ def _port(value: Any, line: int, errors: list[InputError], path: str, svc: str) 
                                  "use [HOST:]PUBLISHED:TARGET[/PROTOCOL]"))
         return []
     first = target.split("-")[0]
+    pub_first = (published or "").split("-")[0]
+    if pub_first and not pub_first.isdigit():
+        errors.append(InputError(path, line, f"service {svc}: published port {published!r} in "
+                                 f"{raw!r} is not a number", "ports are numbers or ranges like 8000-8010"))
+        return []
     if not first.isdigit():
         errors.append(InputError(path, line, f"service {svc}: port {raw!r} is not a number",
                                  "ports are numbers or ranges like 8000-8010"))

@@ -76,7 +76,7 @@ def parse_dockerfile(src: SourceFile) -> LoadResult:
             parts.append(nxt.rstrip())
         if parts[-1].endswith(escape):
             parts[-1] = parts[-1][: -len(escape)]
-        text = " ".join(p.strip() for p in parts if p.strip() != escape).strip()
+        text = " ".join(p.strip() for p in parts if p.strip() and p.strip() != escape)
         keyword, _, value = text.partition(" ")
         keyword = keyword.upper()
         value = value.strip()

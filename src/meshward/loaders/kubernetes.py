@@ -21,8 +21,36 @@ from meshward.model.source import Location, YMap, as_map, as_seq, dig, line_of
 LIST_KINDS = frozenset({"List"})
 
 
+# Kinds of the built-in API groups; a kind outside these for a built-in group is a typo.
+BUILTIN_KINDS: dict[str, frozenset[str]] = {
+    "v1": frozenset({"Pod", "Service", "ServiceAccount", "Secret", "ConfigMap", "Namespace",
+                     "PersistentVolumeClaim", "PersistentVolume", "ReplicationController",
+                     "Endpoints", "LimitRange", "ResourceQuota", "Node", "Event", "List",
+                     "PodTemplate", "Binding", "ComponentStatus"}),
+    "apps": frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+                       "ControllerRevision"}),
+    "batch": frozenset({"Job", "CronJob"}),
+    "networking.k8s.io": frozenset({"NetworkPolicy", "Ingress", "IngressClass", "IPAddress",
+                                    "ServiceCIDR"}),
+    "rbac.authorization.k8s.io": frozenset({"Role", "ClusterRole", "RoleBinding",
+                                            "ClusterRoleBinding"}),
+    "policy": frozenset({"PodDisruptionBudget", "PodSecurityPolicy", "Eviction"}),
+}
+
+
 def looks_like_kubernetes(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("kind"), str) and "apiVersion" in value
+
+
+def kind_error(api_version: str, kind: str) -> str:
+    """A message when ``kind`` does not exist in a built-in API group, else empty."""
+    group = api_version.split("/", 1)[0] if "/" in api_version else "v1"
+    known = BUILTIN_KINDS.get(group)
+    if known is None or kind in known or kind.endswith("List"):
+        return ""
+    close = [k for k in known if k.lower() == kind.lower() or sorted(k.lower()) == sorted(kind.lower())]
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown kind {kind!r} for apiVersion {api_version}{hint}"
 
 
 def parse_documents(src: SourceFile) -> tuple[list[Document], InputError | None]:
@@ -62,7 +90,7 @@ def _load_value(src: SourceFile, value: Any, line: int, default_namespace: str, 
                                      "each document must be a mapping with apiVersion and kind"))
         return
     kind = value.get("kind")
-    if kind in LIST_KINDS or (isinstance(kind, str) and kind.endswith("List")
+    if kind == "List" or (isinstance(kind, str) and kind.endswith("List")
                               and isinstance(value.get("items"), list)):
         for item in as_seq(value.get("items")):
             _load_value(src, item, line_of(item, line), default_namespace, origin, origin_dir, out)
@@ -77,6 +105,10 @@ def _load_value(src: SourceFile, value: Any, line: int, default_namespace: str, 
         out.errors.append(InputError(src.path, obj_line, f"{kind} has no `apiVersion`",
                                      "add apiVersion (e.g. apps/v1)"))
         return
+    problem = kind_error(api_version, kind)
+    if problem:
+        out.errors.append(InputError(src.path, value.line_of("kind") if isinstance(value, YMap)
+                                     else obj_line, problem, "the object was kept but not checked"))
     meta = value.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         out.errors.append(InputError(src.path, obj_line, f"{kind}: metadata must be a mapping"))

@@ -7,7 +7,10 @@ own; a chart's ``templates/`` are not plain YAML and are only read when rendered
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,11 @@ class Plan:
     kustomizations: set[Path] = field(default_factory=set)
     template_files: set[Path] = field(default_factory=set)
     charts: list[Path] = field(default_factory=list)
+    # Kustomizations no other kustomization includes, with the files each one consumes.
+    roots: dict[Path, list[Path]] = field(default_factory=dict)
+    root_files: dict[Path, Path] = field(default_factory=dict)  # root folder -> its kustomization file
+    prefixes: dict[Path, tuple[str, str]] = field(default_factory=dict)  # namePrefix, nameSuffix
+    folders: dict[Path, set[Path]] = field(default_factory=dict)  # root -> kustomization folders used
 
 
 def _read_yaml(path: Path, shown: str, out: LoadResult) -> Any:
@@ -89,6 +97,21 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
                     found.append(target)
         return found
 
+    included: set[Path] = set()
+    for folder, data in kdata.items():
+        for key in ("resources", "bases", "components"):
+            for item in as_seq(data.get(key)):
+                if isinstance(item, str) and (folder / item).resolve().is_dir():
+                    included.add((folder / item).resolve())
+    kfile = {f.parent.resolve(): f for f in result.kustomizations}
+    for folder, data in kdata.items():
+        if folder not in included and data.get("kind") != "Component":
+            visited: set[Path] = set()
+            result.roots[folder] = resource_files(folder, visited)
+            result.folders[folder] = visited
+            result.root_files[folder] = kfile[folder]
+            result.prefixes[folder] = (str(data.get("namePrefix") or ""),
+                                       str(data.get("nameSuffix") or ""))
     for folder, data in kdata.items():
         for key in PATCH_KEYS:
             for item in as_seq(data.get(key)):
@@ -106,3 +129,48 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
             result.namespaces[str(f)] = result.namespaces[r]
     result.patch_files = {p for p in file_set if p.resolve() in result.patch_files}
     return result
+
+
+RENDER_TIMEOUT_S = 60
+
+
+def kustomize_command() -> list[str] | None:
+    """``kustomize build`` or ``kubectl kustomize``, whichever is installed."""
+    if shutil.which("kustomize"):
+        return ["kustomize", "build"]
+    if shutil.which("kubectl"):
+        return ["kubectl", "kustomize"]
+    return None
+
+
+def render_key(root: Path, folders: set[Path], files: list[Path]) -> str:
+    """A digest of everything a render depends on, relative to the root: same tree, same output."""
+    digest = hashlib.sha256()
+    wanted = {f.resolve() for f in files}
+    for folder in folders:
+        for f in folder.iterdir():
+            if f.is_file():
+                wanted.add(f.resolve())
+    for f in sorted(wanted):
+        try:
+            rel = os.path.relpath(f, root)
+            digest.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+        except OSError:
+            digest.update(str(f).encode())
+    return digest.hexdigest()
+
+
+def render(folder: Path) -> tuple[str, str]:
+    """Rendered YAML of a kustomization folder, or ("", error message)."""
+    cmd = kustomize_command()
+    if cmd is None:
+        return "", "kustomize is not installed"
+    try:
+        proc = subprocess.run([*cmd, str(folder)], capture_output=True, text=True,
+                              timeout=RENDER_TIMEOUT_S, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return "", f"{cmd[0]} failed: {exc}"
+    if proc.returncode != 0:
+        first = next((ln for ln in proc.stderr.splitlines() if ln.strip()), "unknown error")
+        return "", first.removeprefix("error: ")[:300]
+    return proc.stdout, ""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +15,8 @@ from meshward.errors import InputError
 from meshward.loaders import compose, dockerfile, kubernetes, kustomize
 from meshward.loaders.interface import LoadResult, SourceFile
 from meshward.loaders.yamlsrc import Document
+from meshward.model.kubernetes import K8sObject
+from meshward.model.source import Location, YMap, YSeq
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "vendor", "third_party", ".venv", "venv",
@@ -20,6 +25,7 @@ SKIP_DIRS = frozenset({
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_BYTES = 8 * 1024 * 1024
 IGNORE_FILE = ".meshwardignore"
+_TEMPLATE = re.compile(r"\{\{-?\s*(?:[.$]|[a-zA-Z_]+\b|/\*)")
 
 
 @dataclass
@@ -33,7 +39,7 @@ def _ignore_spec(root: Path, extra: list[str]) -> pathspec.PathSpec:
     ignore = root / IGNORE_FILE
     if ignore.is_file():
         lines.extend(ignore.read_text(encoding="utf-8", errors="replace").splitlines())
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.PathSpec.from_lines("gitignore", lines)
 
 
 def iter_files(root: Path, exclude: list[str], errors: list[InputError]) -> list[Path]:
@@ -119,6 +125,7 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
 
     plan = kustomize.plan(base, files, out)
     parsed: dict[str, tuple[SourceFile, list[Document]]] = {}
+    templated: dict[str, int] = {}
     for path in files:
         name = shown(path)
         lower = path.name.lower()
@@ -138,15 +145,23 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
         if not is_yaml or path in plan.patch_files or path in plan.kustomizations:
             continue
         if not text.strip():
+            out.errors.append(InputError(name, 0, "file is empty",
+                                         "remove it or list it in .meshwardignore"))
             continue
         docs, error = kubernetes.parse_documents(src)
+        # Template syntax inside quoted strings (alert templates in a ConfigMap) is fine; a file
+        # that does not parse, or parses into template expressions, was meant to be rendered.
+        if _TEMPLATE.search(text) and (error is not None or
+                                       any(_template_garbage(d.value) for d in docs)):
+            folder = Path(name).parent.as_posix()
+            templated[folder] = templated.get(folder, 0) + 1
+            continue
         if error is not None:
-            if "{{" in text:
-                out.notices.append(f"{name}: template syntax ({{{{ }}}}) outside a rendered chart; "
-                                   "the file was not read (render it first or exclude it)")
-            else:
-                out.errors.append(error)
+            out.errors.append(error)
         parsed[name] = (src, docs)
+    for folder, count in sorted(templated.items()):
+        out.notices.append(f"{folder or '.'}: {count} file(s) with template syntax ({{{{ }}}}) were not "
+                           "read; render them (helm template / your generator) and scan the output")
     for name, (src, docs) in parsed.items():
         values = [d.value for d in docs if d.value is not None]
         if not values:
@@ -159,7 +174,121 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
             continue  # other YAML/JSON (CI config, dashboards, values files): not deployment objects
         ns = plan.namespaces.get(src.abs_path, "default")
         out.extend(kubernetes.load_documents(src, docs, ns))
+    _render_kustomizations(plan, shown, out)
     return out
+
+
+def _render_kustomizations(plan: kustomize.Plan, shown: Callable[[Path], str], out: TreeLoad) -> None:
+    """Replace the plain objects of each root kustomization by its rendered output.
+
+    Rendered objects keep the file and line of the source object they came from (matched by
+    kind and name); objects kustomize generated point at the kustomization file.
+    """
+    if not plan.roots:
+        return
+    if kustomize.kustomize_command() is None:
+        names = ", ".join(sorted(shown(f) or "." for f in plan.roots))
+        out.notices.append(f"kustomize/kubectl is not installed: {names} read as plain resources "
+                           "(namespace applied; patches, prefixes and generators not applied)")
+        return
+    by_file: dict[str, list[K8sObject]] = {}
+    for obj in out.objects:
+        by_file.setdefault(obj.location.path, []).append(obj)
+    consumed: set[str] = set()
+    rendered_all: list[K8sObject] = []
+    roots = sorted(plan.roots.items())
+    keys = {folder: kustomize.render_key(folder, plan.folders[folder], files) for folder, files in roots}
+    unique = {key: folder for folder, key in keys.items()}
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        outputs = dict(zip(unique, pool.map(kustomize.render, unique.values()), strict=True))
+    for folder, files in roots:
+        kfile = shown(plan.root_files[folder])
+        text, error = outputs[keys[folder]]
+        if error:
+            out.errors.append(InputError(kfile, 0, f"kustomization could not be rendered: {error}",
+                                         "its plain resources were read instead"))
+            continue
+        sources: dict[tuple[str, str], K8sObject] = {}
+        names = {shown(f) for f in files} | {shown(Path(str(f))) for f in files}
+        for name in names:
+            for obj in by_file.get(name, []):
+                sources.setdefault((obj.kind, obj.name), obj)
+        prefix, suffix = plan.prefixes.get(folder, ("", ""))
+        src = SourceFile(kfile, text)
+        docs, perr = kubernetes.parse_documents(SourceFile(kfile + ".rendered.yaml", text))
+        if perr is not None:
+            out.errors.append(InputError(kfile, 0, f"rendered output did not parse: {perr.message}"))
+            continue
+        loaded = kubernetes.load_documents(src, docs, origin="kustomize", origin_dir=kfile)
+        for obj in loaded.objects:
+            base_name = obj.name
+            if prefix and base_name.startswith(prefix):
+                base_name = base_name[len(prefix):]
+            if suffix and base_name.endswith(suffix):
+                base_name = base_name[: -len(suffix)]
+            origin = sources.get((obj.kind, base_name))
+            if origin is not None:
+                obj.location = origin.location
+                obj.body = _relined(obj.body, origin.body)
+            else:
+                obj.location = Location(kfile, 1)
+        rendered_all.extend(loaded.objects)
+        consumed.update(names)
+    out.objects = [o for o in out.objects if o.location.path not in consumed or o.origin != "file"]
+    out.objects.extend(rendered_all)
+
+
+def _relined(rendered: YMap, source: YMap) -> YMap:
+    """Copy line numbers from the source object onto the rendered one, key by key."""
+    rendered.line = source.line
+    for key, value in rendered.items():
+        if key in source.key_lines:
+            rendered.key_lines[key] = source.key_lines[key]
+        else:
+            rendered.key_lines[key] = source.line
+        other = source.get(key)
+        if isinstance(value, YMap) and isinstance(other, YMap):
+            _relined(value, other)
+        elif isinstance(value, YSeq) and isinstance(other, YSeq):
+            value.line = other.line
+            for i, item in enumerate(value):
+                value.item_lines[i] = other.line_at(i) if i < len(other) else other.line
+                if isinstance(item, YMap) and i < len(other) and isinstance(other[i], YMap):
+                    _relined(item, other[i])
+                elif isinstance(item, YMap):
+                    _set_line(item, value.item_lines[i])
+        elif isinstance(value, (YMap, YSeq)):
+            _set_line(value, rendered.key_lines[key])
+    return rendered
+
+
+def _set_line(value: YMap | YSeq, line: int) -> None:
+    value.line = line
+    if isinstance(value, YMap):
+        for key, item in value.items():
+            value.key_lines[key] = line
+            if isinstance(item, (YMap, YSeq)):
+                _set_line(item, line)
+    else:
+        value.item_lines = [line] * len(value)
+        for item in value:
+            if isinstance(item, (YMap, YSeq)):
+                _set_line(item, line)
+
+
+def _template_garbage(value: object, depth: int = 0) -> bool:
+    """True when an unquoted ``{{ .x }}`` was read as a YAML flow mapping."""
+    if depth > 40:
+        return False
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and k.startswith(("{", ".", "$")):
+                return True
+            if _template_garbage(v, depth + 1):
+                return True
+    elif isinstance(value, list):
+        return any(_template_garbage(v, depth + 1) for v in value)
+    return False
 
 
 def _is_list(value: object) -> bool:

@@ -126,8 +126,10 @@ def iter_yaml_documents(text: str) -> Iterator[Document]:
         raise ParseError(problem, line) from None
     except yaml.YAMLError as exc:
         raise ParseError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 0) from None
-    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
-        raise ParseError(f"cannot build value: {type(exc).__name__}", 0) from None
+    except RecursionError:
+        raise ParseError("nested too deeply to read", 0) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ParseError(f"cannot build value ({type(exc).__name__}: {exc})", 0) from None
     finally:
         loader.dispose()
 
