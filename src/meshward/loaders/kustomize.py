@@ -68,9 +68,9 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
         elif f.name == "Chart.yaml":
             result.charts.append(f.parent)
 
-    for chart in result.charts:
-        templates = chart / "templates"
-        result.template_files.update(p for p in file_set if templates in p.parents)
+    template_dirs = {chart / "templates" for chart in result.charts}
+    if template_dirs:
+        result.template_files.update(p for p in file_set if any(d in template_dirs for d in p.parents))
     if result.charts:
         if shutil.which("helm") is None:
             names = ", ".join(shown(c) or "." for c in result.charts)
@@ -123,11 +123,12 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
             for f in resource_files(folder.resolve(), set()):
                 result.namespaces.setdefault(str(f), ns)
     # walk paths are not resolved; map both spellings
-    for f in files:
+    for f in files if result.namespaces else ():
         r = str(f.resolve())
         if r in result.namespaces:
             result.namespaces[str(f)] = result.namespaces[r]
-    result.patch_files = {p for p in file_set if p.resolve() in result.patch_files}
+    if result.patch_files:
+        result.patch_files = {p for p in file_set if p.resolve() in result.patch_files}
     return result
 
 

@@ -144,10 +144,10 @@ class Inventory:
         found.update(o.name for o in self.by_kind("Namespace"))
         return sorted(found)
 
-    def service_of(self, thing: Workload | ComposeService) -> Service | None:
+    def service_of(self, thing: Workload | ComposeService | K8sObject) -> Service | None:
         """The logical service a workload or compose service belongs to."""
         name = self._owner.get(id(thing))
         return self.services.get(name) if name else None
 
-    def service_name_of(self, thing: Workload | ComposeService) -> str | None:
+    def service_name_of(self, thing: Workload | ComposeService | K8sObject) -> str | None:
         return self._owner.get(id(thing))

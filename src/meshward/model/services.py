@@ -50,6 +50,26 @@ def build_services(inv: Inventory) -> None:
     k8s_services = inv.by_kind("Service")
     ingresses = inv.by_kind("Ingress")
     ingress_backends = _ingress_backends(ingresses)
+    # Index Services by one (namespace, key, value) of their selector, so matching a workload
+    # looks only at Services that share one of its labels (linear, not workloads x Services).
+    # The same Service defined in several files is one group (one name in one namespace).
+    groups: dict[tuple[str, str], list[K8sObject]] = {}
+    for ks in k8s_services:
+        groups.setdefault((ks.namespace, ks.name), []).append(ks)
+    selectors: dict[tuple[str, str], dict[str, str]] = {}
+    by_label: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for gkey, objs in groups.items():
+        sel = {str(k): str(v) for k, v in as_map(objs[0].spec.get("selector")).items()}
+        if sel:
+            selectors[gkey] = sel
+            k, v = min(sel.items())
+            by_label.setdefault((gkey[0], k, v), []).append(gkey)
+    exposures: dict[tuple[str, str], tuple[Exposure, str]] = {}
+    for gkey, objs in groups.items():
+        best = max((_service_exposure(o) for o in objs), key=lambda e: e[0].rank)
+        if gkey in ingress_backends:
+            best = (Exposure.PUBLIC, f"Ingress {ingress_backends[gkey]} routes to Service {gkey[1]}")
+        exposures[gkey] = best
     for w in inv.workloads:
         name = service_name_for_workload(w)
         svc = get(name)
@@ -68,25 +88,28 @@ def build_services(inv: Inventory) -> None:
                 if p.host_port:
                     dep.exposure = dep.exposure.widest(Exposure.NODE)
                     dep.exposure_reasons.append(f"hostPort {p.host_port}")
-        for ks in k8s_services:
-            if not k8s_service_selects(ks, w):
+        labels = w.pod_labels
+        candidates = {g for k, v in labels.items() for g in by_label.get((w.namespace, k, v), ())}
+        for gkey in sorted(candidates):
+            if not selector_matches(selectors[gkey], labels):
                 continue
-            if ks not in svc.k8s_services:
-                svc.k8s_services.append(ks)
-            svc.dns_names.update(dns_names(ks))
-            exposure, reason = _service_exposure(ks)
-            if (ks.namespace, ks.name) in ingress_backends:
-                exposure = Exposure.PUBLIC
-                reason = f"Ingress {ingress_backends[(ks.namespace, ks.name)]} routes to Service {ks.name}"
+            for ks in groups[gkey]:
+                if inv.service_name_of(ks) is None:
+                    svc.k8s_services.append(ks)
+                    inv.assign(ks, name)
+            svc.dns_names.update(dns_names(groups[gkey][0]))
+            exposure, reason = exposures[gkey]
             dep.exposure = dep.exposure.widest(exposure)
-            dep.exposure_reasons.append(reason)
+            if reason not in dep.exposure_reasons:
+                dep.exposure_reasons.append(reason)
         svc.deployments.append(dep)
     # A Service without selector, or selecting nothing, names a service by its own name.
     for ks in k8s_services:
-        if any(ks in s.k8s_services for s in services.values()):
+        if inv.service_name_of(ks) is not None:
             continue
         if ks.name in services:
             services[ks.name].k8s_services.append(ks)
+            inv.assign(ks, ks.name)
             services[ks.name].dns_names.update(dns_names(ks))
     for cf in inv.compose_files:
         for cs in cf.services:

@@ -217,22 +217,18 @@ def _result(f: Finding, rule_index: int, root: str) -> dict[str, Any]:
     return result
 
 
-def _error_notification(e: InputError) -> dict[str, Any]:
+def _error_notification(e: InputError, root: str) -> dict[str, Any]:
     text = f"{e.message} ({e.hint})" if e.hint else e.message
     return {
         "level": "error",
         "message": {"text": text},
-        "locations": [_physical(e.path, e.line, "")],
+        "locations": [_physical(e.path, e.line, root)],
         "descriptor": {"id": "input-error"},
     }
 
 
 def _invocation(report: Report) -> dict[str, Any]:
-    errors = []
-    for e in report.errors:
-        note = _error_notification(e)
-        note["locations"] = [_physical(e.path, e.line, report.root)]
-        errors.append(note)
+    errors = [_error_notification(e, report.root) for e in report.errors]
     notices = []
     for text in report.notices:
         note: dict[str, Any] = {"level": "note", "message": {"text": text}}

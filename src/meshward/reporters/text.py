@@ -31,6 +31,7 @@ _SEVERITY_COLOR = {
 _STATUS_COLOR = {GAPS: "\x1b[31m", WAIVED: "\x1b[33m", MET: "\x1b[32m", NOT_CHECKED: _DIM}
 _SEV_WIDTH = max(len(s.value) for s in Severity)
 _INDENT = "      "
+_SHORT = {"critical": "crit", "medium": "med"}
 
 
 class TextReporter(Reporter):
@@ -85,7 +86,8 @@ class TextReporter(Reporter):
         return out
 
     def _finding(self, f: Finding) -> list[str]:
-        sev = self._paint(_SEVERITY_COLOR[f.severity], f.severity.value.upper().ljust(_SEV_WIDTH))
+        word = f.severity.value.upper()
+        sev = self._paint(_SEVERITY_COLOR[f.severity], word) + " " * (_SEV_WIDTH - len(word))
         parts = [sev, f.rule_id, str(f.location)]
         if f.resource is not None:
             parts.append(str(f.resource))
@@ -101,12 +103,13 @@ class TextReporter(Reporter):
         rows = practice_rows(report)
         code_w = max(len(r.code) for r in rows)
         status_w = max(len(w) for w in (GAPS, WAIVED, MET, NOT_CHECKED))
-        sev_heads = [s.value[:4].upper() for s in SEVERITIES]
+        sev_heads = [_SHORT.get(s.value, s.value).upper() for s in SEVERITIES]
         head = (f"  {'PRACTICE'.ljust(code_w)}  {'STATUS'.ljust(status_w)}  "
                 + "  ".join(h.rjust(4) for h in sev_heads) + "  SUPP  RULES")
         out = [self._head("Practices of the guide"), head]
         for r in rows:
-            status = self._paint(_STATUS_COLOR[r.status], r.status.ljust(status_w))
+            status = (self._paint(_STATUS_COLOR[r.status], r.status)
+                      + " " * (status_w - len(r.status)))
             nums = "  ".join(str(r.counts[s]).rjust(4) for s in SEVERITIES)
             rules = ",".join(r.rules) if r.rules else "-"
             out.append(f"  {r.code.ljust(code_w)}  {status}  {nums}  "

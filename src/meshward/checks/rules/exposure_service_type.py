@@ -35,7 +35,7 @@ def external_service(ctx: ScanContext) -> Iterator[Hit]:
         kind = ks.spec.get("type")
         if kind not in ("LoadBalancer", "NodePort"):
             continue
-        svc = next((s.name for s in ctx.inventory.services.values() if ks in s.k8s_services), None)
+        svc = ctx.inventory.service_name_of(ks)
         ports = ", ".join(str(as_map(p).get("nodePort") or as_map(p).get("port"))
                           for p in as_seq(ks.spec.get("ports")))
         who = ("anyone who can reach the load balancer (often the internet)" if kind == "LoadBalancer"

@@ -1,0 +1,170 @@
+"""The generic detector: values assigned to secret-named keys, with context filters.
+
+Contexts decide how sure a literal must look:
+
+- ``deploy``: an environment variable a deployment hands to a container (compose
+  ``environment``, Kubernetes ``env`` name/value, ``.env``, Dockerfile ENV/ARG,
+  UPPER_SNAKE keys in YAML). Whatever the literal reads, it is deployed: only strong
+  placeholders (templates, references, ``<holes>``, ``changeme``) are dropped.
+- ``config``: YAML/JSON/properties/INI/TOML/HCL keys. Placeholders, UUIDs, digests
+  and example words are dropped; the value must be 6+ characters with some entropy.
+- ``code``: only quoted string literals (anything else is an expression), 8+
+  characters and 3 bits of entropy per character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from meshward.findings.finding import Confidence
+from meshward.secrets.filters import is_placeholder, is_secret_key, is_strong_placeholder
+from meshward.secrets.model import entropy
+
+_ASSIGN = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P<kq>[\"']?)\s*(?P<op>:=|=>|==|!=|=|:)[ \t]*"
+    r"(?P<val>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|[^\s,;#'\"`)\]}]+)"
+)
+_DOCKER_ENV = re.compile(r"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<val>[^=\s]\S*)\s*$")
+_XML = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]{0,60})>(?P<val>[^<\s]{3,200})</(?P=key)>")
+_K8S_NAME = re.compile(r"^\s*(?:-\s+)?name:\s*[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*$")
+_K8S_VALUE = re.compile(r"^\s*value:\s*(?P<val>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^#\s][^#]*?)\s*(?:#.*)?$")
+_UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+CODE_EXT = frozenset({"py", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "java", "kt", "kts",
+                      "scala", "rb", "php", "cs", "rs", "swift", "c", "cc", "cpp", "h", "hpp",
+                      "m", "groovy", "gradle", "dart", "lua", "pl", "r", "vue", "svelte", "ex",
+                      "exs", "erl", "clj", "fs", "vb", "ps1", "psm1", "sql", "ipynb"})
+DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html", "htm", "tex", "org", "rdoc",
+                     "csv", "tsv", "svg", "css", "scss", "less", "map", "lock", "sum", "log"})
+SHELL_EXT = frozenset({"sh", "bash", "zsh", "ksh", "fish", "envrc"})
+
+
+@dataclass(frozen=True, slots=True)
+class GenericHit:
+    key: str
+    value: str
+    start: int  # absolute offset of the line that carries the key
+    context: str
+    confidence: Confidence
+
+
+def file_context(path: str) -> str:
+    """``deploy`` | ``config`` | ``code`` | ``shell`` | ``docs`` for a file path."""
+    name = path.rsplit("/", 1)[-1].lower()
+    if name == ".env" or name.startswith(".env.") or name.endswith(".env") or name == "envfile":
+        return "deploy"
+    if name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile"):
+        return "dockerfile"
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext in CODE_EXT:
+        return "code"
+    if ext in SHELL_EXT:
+        return "shell"
+    if ext in DOC_EXT:
+        return "docs"
+    return "config"
+
+
+def _unquote(raw: str) -> tuple[str, bool]:
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'`":
+        return raw[1:-1], True
+    return raw, False
+
+
+def judge(key: str, raw: str, context: str) -> Confidence | None:
+    """The confidence that ``key = raw`` is a real secret in ``context``; ``None`` when not."""
+    value, quoted = _unquote(raw.strip())
+    value = value.strip()
+    if not is_secret_key(key):
+        return None
+    if context == "deploy":
+        if is_strong_placeholder(value, key) or value.isdigit():
+            return None
+        return Confidence.MEDIUM
+    if context == "code" and not quoted:
+        return None
+    if is_placeholder(value, key) or any(c in value for c in " \t"):
+        return None
+    bits = entropy(value)
+    if context == "code":
+        if len(value) < 8 or bits < 3.0:
+            return None
+    elif len(value) < 6 or (bits < 2.5 and not (len(value) >= 8 and _has_digit_and_alpha(value))):
+        return None
+    return Confidence.MEDIUM if bits >= 3.5 and len(value) >= 12 else Confidence.LOW
+
+
+def _has_digit_and_alpha(value: str) -> bool:
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def scan_line(text: str, start: int, end: int, context: str) -> list[GenericHit]:
+    """Secret-named assignments on the line ``text[start:end]``."""
+    line = text[start:end]
+    out: list[GenericHit] = []
+    if context == "docs":
+        return out
+    if context == "dockerfile":
+        m = _DOCKER_ENV.match(line)
+        if m:
+            conf = judge(m.group("key"), m.group("val"), "deploy")
+            if conf:
+                out.append(GenericHit(m.group("key"), _clean(m.group("val")), start, "deploy", conf))
+            return out
+    kname = _K8S_NAME.match(line) if context == "config" else None
+    if kname:
+        value = _k8s_value_after(text, end)
+        if value is not None:
+            conf = judge(kname.group("key"), value, "deploy")
+            if conf:
+                out.append(GenericHit(kname.group("key"), _clean(value), start, "deploy", conf))
+        return out
+    for m in _ASSIGN.finditer(line):
+        if m.group("op") in ("==", "!="):
+            continue
+        key = m.group("key").rsplit(".", 1)[-1]
+        ctx = _line_context(context, key, m.group("op"), line)
+        conf = judge(key, m.group("val"), ctx)
+        if conf:
+            out.append(GenericHit(key, _clean(m.group("val")), start, ctx, conf))
+    if not out and "</" in line:
+        for x in _XML.finditer(line):
+            conf = judge(x.group("key"), x.group("val"), "config")
+            if conf:
+                out.append(GenericHit(x.group("key"), x.group("val"), start, "config", conf))
+    return out
+
+
+def _line_context(context: str, key: str, op: str, line: str) -> str:
+    if context in ("dockerfile", "deploy"):
+        return "deploy"
+    if context == "shell":
+        return "deploy" if op == "=" and _UPPER_SNAKE.match(key) else "code"
+    if context == "config" and _UPPER_SNAKE.match(key) and "_" in key:
+        return "deploy"
+    return context
+
+
+def _clean(raw: str) -> str:
+    value, _ = _unquote(raw.strip())
+    return value.strip()
+
+
+def _k8s_value_after(text: str, end: int) -> str | None:
+    """The ``value:`` of a Kubernetes env entry whose ``name:`` line ends at ``end``."""
+    pos = end + 1
+    for _ in range(3):
+        if pos >= len(text):
+            return None
+        nxt = text.find("\n", pos)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[pos:nxt]
+        stripped = line.lstrip()
+        if stripped.startswith("- ") or stripped.startswith("valueFrom"):
+            return None
+        m = _K8S_VALUE.match(line)
+        if m:
+            return m.group("val")
+        pos = nxt + 1
+    return None

@@ -1,0 +1,154 @@
+"""Scan one text: keyword prefilter, detectors on candidate lines, generic, deployment-aware.
+
+Used for files on disk, for blobs of git history and for decoded Secret data alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from meshward.errors import InputError
+from meshward.findings.finding import Confidence, ResourceRef
+from meshward.secrets import deploy
+from meshward.secrets.catalog import DETECTORS, GENERIC, keyword_index
+from meshward.secrets.filters import is_test_path
+from meshward.secrets.formats_keys import openssh_encrypted, url_ok
+from meshward.secrets.generic import file_context, scan_line
+from meshward.secrets.jwt import judge as judge_jwt
+from meshward.secrets.model import PRIORITY, Kind, Match
+from meshward.secrets.validate import aws_secret_ok
+
+MULTILINE_WINDOW = 50_000
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
+_YAML_EXT = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Options:
+    generic: bool = True
+    jwt_max_lifetime_hours: int = 24
+
+
+@dataclass
+class TextResult:
+    matches: list[Match] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def scan_text(path: str, text: str, opts: Options = Options()) -> TextResult:  # noqa: B008
+    """Every secret in ``text`` (a file's content, shown as ``path``)."""
+    result = TextResult()
+    context = file_context(path.split("#", 1)[0])
+    use_generic = opts.generic and not is_test_path(path)
+    cands: dict[int, set[int]] = {}
+    for end, ids in keyword_index().hits(text, text.lower()):
+        start = text.rfind("\n", 0, end) + 1
+        got = cands.get(start)
+        if got is None:
+            cands[start] = set(ids)
+        else:
+            got.update(ids)
+    found: list[Match] = []
+    line_no, prev = 1, 0
+    for start in sorted(cands):
+        line_no += text.count("\n", prev, start)
+        prev = start
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        for i in sorted(cands[start]):
+            if i == GENERIC:
+                if use_generic:
+                    found.extend(_generic(path, text, start, end, line_no, context))
+                continue
+            found.extend(_run(i, path, text, start, end, line_no, opts))
+    found.extend(_aws_companions(path, text, found))
+    spans: list[deploy.Span] = []
+    is_yaml = path.lower().endswith(_YAML_EXT) and "#" not in path
+    if is_yaml and (deploy.SECRET_KIND.search(text) or deploy.SEALED_KIND.search(text)
+                    or (found and len(text) < 2_000_000)):
+        spans = deploy.documents(path, text)
+    if spans and deploy.SECRET_KIND.search(text):
+        found.extend(deploy.secret_matches(path, spans, lambda p, t: scan_text(p, t, opts).matches,
+                                           result.errors))
+    drop = deploy.encrypted_lines(text, spans) if ("ENC[" in text or spans) else []
+    if drop:
+        found = [m for m in found if not any(a <= m.line <= b for a, b in drop)]
+    found = dedupe(found)
+    deploy.attribute(found, spans)
+    if context == "dockerfile":
+        for m in found:
+            m.resource = m.resource or ResourceRef("Dockerfile", path)
+    result.matches = found
+    return result
+
+
+def _run(i: int, path: str, text: str, start: int, end: int, line_no: int,
+         opts: Options) -> list[Match]:
+    det = DETECTORS[i]
+    out: list[Match] = []
+    if det.multiline:
+        m0 = det.regex.search(text, start, min(len(text), start + MULTILINE_WINDOW))
+        hits = [m0] if m0 is not None and m0.start() < end else []
+    else:
+        hits = list(det.regex.finditer(text, start, end))
+    for m in hits:
+        value = det.secret_of(m)
+        if not value or (det.validate is not None and not det.validate(value)):
+            continue
+        match = Match(det.id, det.family, det.kind, det.title, path, line_no, value, det.confidence)
+        if det.kind is Kind.JWT:
+            verdict = judge_jwt(value, opts.jwt_max_lifetime_hours)
+            if verdict is None or verdict.example:
+                continue
+            match.notes, match.severity = verdict.notes, verdict.severity
+        elif det.kind is Kind.URL and det.id == "basic-auth-url" and not url_ok(m.group(0), value):
+            continue
+        elif det.kind is Kind.PRIVATE_KEY and "ENCRYPTED" in value[:40] or openssh_encrypted(value):
+            match.notes, match.severity = ["the key is encrypted with a passphrase"], "medium"
+        out.append(match)
+    return out
+
+
+def _generic(path: str, text: str, start: int, end: int, line_no: int, context: str) -> list[Match]:
+    return [Match("generic-secret", "generic", Kind.GENERIC, "Secret-named assignment", path, line_no,
+                  h.value, h.confidence, key=h.key, context=h.context)
+            for h in scan_line(text, start, end, context)]
+
+
+def _aws_companions(path: str, text: str, found: list[Match]) -> list[Match]:
+    """A 40-character AWS secret key within three lines of an access key id."""
+    ids = [m for m in found if m.detector == "aws-access-key-id"]
+    if not ids:
+        return []
+    lines = text.splitlines()
+    known = {m.value for m in found}
+    out: list[Match] = []
+    for m in ids:
+        for n in range(max(1, m.line - 3), min(len(lines), m.line + 3) + 1):
+            for s in _AWS_SECRET.findall(lines[n - 1]):
+                if s not in known and aws_secret_ok(s) and "EXAMPLE" not in s.upper():
+                    known.add(s)
+                    out.append(Match("aws-secret-access-key", "cloud", Kind.KNOWN,
+                                     "AWS secret access key", path, n, s, Confidence.HIGH))
+    return out
+
+
+def dedupe(found: list[Match]) -> list[Match]:
+    """One match per secret per line; generic matches yield to any specific one on their line."""
+    specific_lines = {(m.path, m.line) for m in found if m.kind is not Kind.GENERIC}
+    kept: list[Match] = []
+    seen: set[tuple[str, int, str]] = set()
+    for m in sorted(found, key=lambda m: (m.line, PRIORITY[m.kind], -len(m.value))):
+        if m.kind is Kind.GENERIC and (m.path, m.line) in specific_lines:
+            continue
+        if (m.path, m.line, m.value) in seen:
+            continue
+        if any(m.value in other for (p, ln, other) in seen if p == m.path and ln == m.line):
+            continue
+        seen.add((m.path, m.line, m.value))
+        kept.append(m)
+    return kept
+
+
+__all__ = ["Confidence", "Options", "TextResult", "dedupe", "scan_text"]
