@@ -72,7 +72,7 @@ class MarkdownReporter(Reporter):
                 body += ["", f"> **Truncated:** {_dropped(lines, kept)} more {what} not shown "
                          "to keep this comment short; run with `--format json` for the full "
                          "report.", ""]
-        return "\n".join(head + body + tail) + "\n"
+        return "\n".join(head + body + tail).rstrip("\n") + "\n"
 
     def _headline(self, report: Report) -> str:
         active = report.active

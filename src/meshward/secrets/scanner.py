@@ -104,7 +104,7 @@ def _run(i: int, path: str, text: str, start: int, end: int, line_no: int,
             match.notes, match.severity = verdict.notes, verdict.severity
         elif det.kind is Kind.URL and det.id == "basic-auth-url" and not url_ok(m.group(0), value):
             continue
-        elif det.kind is Kind.PRIVATE_KEY and "ENCRYPTED" in value[:40] or openssh_encrypted(value):
+        elif det.kind is Kind.PRIVATE_KEY and ("ENCRYPTED" in value[:40] or openssh_encrypted(value)):
             match.notes, match.severity = ["the key is encrypted with a passphrase"], "medium"
         out.append(match)
     return out
