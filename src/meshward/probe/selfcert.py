@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import shutil
 import ssl
 import tempfile
 import warnings
@@ -67,6 +69,7 @@ class ProbeKeys:
 @cache
 def probe_keys() -> ProbeKeys:
     folder = Path(tempfile.mkdtemp(prefix="meshward-probe-"))
+    atexit.register(shutil.rmtree, folder, True)
     signing = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     signing_cert = make_cert("meshward probe attacker key", signing)
     ca_key = ec.generate_private_key(ec.SECP256R1())

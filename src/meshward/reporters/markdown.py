@@ -48,30 +48,35 @@ class MarkdownReporter(Reporter):
         head = [self._headline(report), ""]
         tail = self._practices(report)
         budget = self.max_bytes - _RESERVE - _size(head) - _size(tail)
-        body: list[str] = []
         active = ordered(report.active)
-        sections: list[tuple[list[str], str]] = []
+        # (lines, what they list), in the order shown; budget goes first to those with
+        # the lowest priority number, so a long findings table cannot push out the fixes.
+        sections: list[tuple[int, list[str], str]] = []
         if report.errors:
             lines = ["### Input errors", ""]
             lines += [f"- {code(e.path + (f':{e.line}' if e.line else ''))}: {cell(e.message)}"
                       + (f" ({cell(e.hint)})" if e.hint else "") for e in report.errors]
-            sections.append(([*lines, ""], "input errors"))
+            sections.append((0, [*lines, ""], "input errors"))
         if report.notices:
             lines = ["### Notices", "", *(f"- {cell(n)}" for n in report.notices), ""]
-            sections.append((lines, "notices"))
+            sections.append((1, lines, "notices"))
         if active:
-            sections.append((self._table(active), "findings"))
-            sections.append((self._fixes(active), "remediation entries"))
+            sections.append((3, self._table(active), "findings"))
+            sections.append((2, self._fixes(active), "remediation entries"))
         if report.show_suppressed and report.suppressed:
-            sections.append((self._suppressed(report), "suppressed findings"))
-        for lines, what in sections:
-            kept = _fit(lines, budget - _size(body))
-            body += kept
+            sections.append((4, self._suppressed(report), "suppressed findings"))
+        fitted: dict[int, list[str]] = {}
+        for prio, lines, what in sorted(sections, key=lambda s: s[0]):
+            kept = _fit(lines, budget)
             if len(kept) < len(lines):
-                body += _close_open(kept)
-                body += ["", f"> **Truncated:** {_dropped(lines, kept)} more {what} not shown "
+                dropped = _dropped(lines, kept)
+                kept += _close_open(kept)
+                kept += ["", f"> **Truncated:** {dropped} more {what} not shown "
                          "to keep this comment short; run with `--format json` for the full "
                          "report.", ""]
+            budget -= _size(kept)
+            fitted[prio] = kept
+        body = [line for prio, _, _ in sections for line in fitted[prio]]
         return "\n".join(head + body + tail).rstrip("\n") + "\n"
 
     def _headline(self, report: Report) -> str:
