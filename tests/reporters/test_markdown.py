@@ -93,3 +93,17 @@ def test_small_cap_keeps_sections_balanced() -> None:
     out = MarkdownReporter(max_bytes=2_500).render(sample_report(show_suppressed=True))
     assert len(out.encode()) <= 2_500
     assert out.count("<details>") == out.count("</details>")
+
+
+def test_truncation_counts_are_exact() -> None:
+    findings = [make_finding(privileged, f"k8s/app-{i:05d}.yaml", i + 1, "p" * 100,
+                             resource=ResourceRef("Deployment", f"app-{i}", "shop"), key=str(i),
+                             suppressed_by="baseline" if i % 2 else "")
+                for i in range(3_000)]
+    out = MarkdownReporter().render(sample_report(findings=findings, show_suppressed=True))
+    assert len(out.encode()) <= MAX_BYTES
+    shown = out.count("| **high** | MW901 |")
+    assert f"> **Truncated:** {1_500 - shown} more findings not shown" in out
+    shown_suppressed = out.count("| high | MW901 |")
+    assert f"> **Truncated:** {1_500 - shown_suppressed} more suppressed findings" in out
+    assert "MW901 Privileged container: how to fix (1500 findings)" in out

@@ -104,3 +104,14 @@ def test_whole_file_finding_and_error_without_line() -> None:
                                               errors=[InputError("x.yaml", 0, "empty file")]))
     assert out.startswith(".env (1)\n  MEDIUM   MW902 .env file holds a database URL\n")
     assert "Input errors (1)\n  x.yaml: empty file\n" in out
+
+
+def test_crashed_rule_does_not_meet_a_practice() -> None:
+    from meshward.errors import InputError
+
+    crash = InputError("<meshward>", 0, "rule MW902 failed: KeyError: 'x'",
+                       "this is a meshward bug; please report it")
+    out = TextReporter().render(sample_report(findings=[], errors=[crash], notices=[]))
+    assert "  TLS-PLAINTEXT   not checked     0     0     0     0     0     0  MW902\n" in out
+    assert "  AUTH-LEASTPRIV  met             0     0     0     0     0     0  MW901\n" in out
+    assert "Input errors (1)\n  <meshward>: rule MW902 failed: KeyError: 'x' (this is a" in out

@@ -72,7 +72,12 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
     if template_dirs:
         result.template_files.update(p for p in file_set if any(d in template_dirs for d in p.parents))
     if result.charts:
-        if shutil.which("helm") is None:
+        if shutil.which("helm") is not None:
+            from meshward.loaders.helm import render_chart
+
+            for chart in result.charts:
+                out.extend(render_chart(chart, shown(chart)))
+        else:
             names = ", ".join(shown(c) or "." for c in result.charts)
             out.notices.append(f"helm is not installed: chart(s) {names} were not rendered and their "
                                "templates were not read (install helm, or scan `helm template` output)")

@@ -160,10 +160,11 @@ def _fit(lines: list[str], budget: int) -> list[str]:
 
 
 def _dropped(lines: list[str], kept: list[str]) -> int:
-    """How many table rows or ``<details>`` entries were left out."""
+    """How many table rows, list items or whole ``<details>`` entries were left out."""
     rest = lines[len(kept):]
-    return sum(1 for line in rest if line.startswith(("| ", "- ", "<details>")) and
-               not line.startswith("| Severity"))
+    return sum(1 for line in rest
+               if (line.startswith(("| ", "- ")) and not line.startswith("| Severity"))
+               or (line.startswith("<details>") and "</details>" in line))
 
 
 def _close_open(kept: list[str]) -> list[str]:

@@ -22,6 +22,8 @@ SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, key=lambda s: -s.rank)
 GAPS, WAIVED, MET, NOT_CHECKED = "gaps", "waived", "met", "not checked"
 
 _NOTICE_WHERE = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+): ")
+# How the engine reports a rule that crashed (checks/engine.py): such a rule proves nothing.
+_RULE_FAILED = re.compile(r"^rule (?P<id>\S+) failed: ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +64,10 @@ def practice_rows(report: Report) -> list[PracticeRow]:
 
     A practice is ``gaps`` when an active finding names it, ``waived`` when all
     its findings are suppressed, ``met`` when rules that serve it ran and found
-    nothing, and ``not checked`` when nothing in this run serves it.
+    nothing, and ``not checked`` when nothing in this run serves it (a rule that
+    crashed, reported as an input error, does not count as having run).
     """
+    failed = failed_rules(report)
     rows: list[PracticeRow] = []
     for code, title in PRACTICES.items():
         rule_ids = {r.id for r in report.rules if code in r.practices}
@@ -74,12 +78,17 @@ def practice_rows(report: Report) -> list[PracticeRow]:
             status = GAPS
         elif suppressed:
             status = WAIVED
-        elif rule_ids:
+        elif rule_ids - failed:
             status = MET
         else:
             status = NOT_CHECKED
         rows.append(PracticeRow(code, title, tuple(sorted(rule_ids)), counts, suppressed, status))
     return rows
+
+
+def failed_rules(report: Report) -> set[str]:
+    """Ids of rules the engine reports as crashed in this run."""
+    return {m.group("id") for e in report.errors if (m := _RULE_FAILED.match(e.message))}
 
 
 def status_counts(rows: Iterable[PracticeRow]) -> dict[str, int]:
