@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from meshward.config import Config
 from meshward.loaders.interface import SourceFile
 from meshward.loaders.kubernetes import build_workload, load_documents, parse_documents
 from meshward.pipeline import load_inventory
-from meshward.config import Config
 
 
 def _load(text: str, name: str = "m.yaml", ns: str = "default"):

@@ -128,3 +128,14 @@ def test_schema_check_is_real() -> None:
     doc["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(jsonschema.ValidationError):
         _validate(doc)
+
+
+def test_internal_error_has_no_file_location() -> None:
+    from meshward.errors import InputError
+
+    crash = InputError("<meshward>", 0, "rule MW902 failed: KeyError: 'x'")
+    doc = _sarif(errors=[crash])
+    (note,) = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note == {"level": "error", "message": {"text": "rule MW902 failed: KeyError: 'x'"},
+                    "descriptor": {"id": "input-error"}}
+    _validate(doc)

@@ -47,7 +47,7 @@ def run_rules(ctx: ScanContext, rules: Sequence[Rule] | None = None,
                     continue
                 seen.add(f.fingerprint)
                 findings.append(f)
-        except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others
+        except Exception as exc:  # one broken rule must not lose the others
             errors.append(InputError("<meshward>", 0,
                                      f"rule {r.id} failed: {type(exc).__name__}: {exc}",
                                      "this is a meshward bug; please report it"))

@@ -95,7 +95,7 @@ def _port(value: Any, line: int, errors: list[InputError], path: str, svc: str) 
     elif len(parts) == 2:
         published, target = parts
     elif len(parts) == 1:
-        published, target = None, parts[0]  # type: ignore[assignment]
+        published, target = "", parts[0]
     else:
         errors.append(InputError(path, line, f"service {svc}: cannot read port {raw!r}",
                                  "use [HOST:]PUBLISHED:TARGET[/PROTOCOL]"))
@@ -131,7 +131,8 @@ def _environment(svc: YMap, path: str, env: dict[str, str]) -> list[EnvVar]:
     raw = svc.get("environment")
     out: list[EnvVar] = []
     if isinstance(raw, dict):
-        items = [(str(k), None if v is None else str(v), raw.line_of(str(k))) for k, v in raw.items()]
+        lines = raw.key_lines if isinstance(raw, YMap) else {}
+        items = [(str(k), None if v is None else str(v), lines.get(str(k), 0)) for k, v in raw.items()]
     else:
         seq = as_seq(raw)
         items = []

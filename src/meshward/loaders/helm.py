@@ -14,6 +14,7 @@ from pathlib import Path
 from meshward.errors import InputError
 from meshward.loaders import kubernetes
 from meshward.loaders.interface import LoadResult, SourceFile
+from meshward.model.kubernetes import K8sObject
 from meshward.model.source import Location
 
 RENDER_TIMEOUT_S = 120
@@ -68,7 +69,7 @@ def _kind_line(text: str, kind: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def _flatten_lines(obj: kubernetes.K8sObject, line: int) -> None:
+def _flatten_lines(obj: K8sObject, line: int) -> None:
     """Lines of a rendered body mean nothing in the template: point everything at the object."""
     from meshward.loaders.walk import _set_line
 

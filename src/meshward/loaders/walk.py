@@ -34,7 +34,7 @@ class TreeLoad(LoadResult):
     text_files: list[str] = field(default_factory=list)
 
 
-def _ignore_spec(root: Path, extra: list[str]) -> pathspec.PathSpec:
+def _ignore_spec(root: Path, extra: list[str]) -> pathspec.PathSpec:  # type: ignore[type-arg]
     lines = list(extra)
     ignore = root / IGNORE_FILE
     if ignore.is_file():
@@ -215,8 +215,8 @@ def _render_kustomizations(plan: kustomize.Plan, shown: Callable[[Path], str], o
                                          "its plain resources were read instead"))
             continue
         sources: dict[tuple[str, str], K8sObject] = {}
-        names = {shown(f) for f in files} | {shown(Path(str(f))) for f in files}
-        for name in names:
+        source_names = {shown(f) for f in files}
+        for name in source_names:
             for obj in by_file.get(name, []):
                 sources.setdefault((obj.kind, obj.name), obj)
         prefix, suffix = plan.prefixes.get(folder, ("", ""))
@@ -243,7 +243,7 @@ def _render_kustomizations(plan: kustomize.Plan, shown: Callable[[Path], str], o
                 obj.location = Location(kfile, 1)
                 _set_line(obj.body, 1)
         rendered_all.extend(loaded.objects)
-        consumed.update(names)
+        consumed.update(source_names)
     out.objects = [o for o in out.objects if o.location.path not in consumed or o.origin != "file"]
     out.objects.extend(rendered_all)
 

@@ -118,7 +118,7 @@ def build_services(inv: Inventory) -> None:
             inv.assign(cs, svc.name)
             svc.dns_names.update({cs.name, cs.hostname} - {""})
             svc.owners.update(_owners(cs.labels, {}))
-            svc.deployments.append(_compose_deployment(cf.path, cs, cf.networks))
+            svc.deployments.append(_compose_deployment(cf.path, cs))
     inv.services = dict(sorted(services.items()))
 
 
@@ -151,7 +151,7 @@ def _ingress_backends(ingresses: list[K8sObject]) -> dict[tuple[str, str], str]:
     return out
 
 
-def _compose_deployment(path: str, cs: ComposeService, networks: dict[str, object]) -> Deployment:
+def _compose_deployment(path: str, cs: ComposeService) -> Deployment:
     dep = Deployment("compose", path, "ComposeService", cs.name, Location(path, cs.body.line),
                      images=[cs.image] if cs.image else [],
                      ports=sorted({p.target for p in cs.ports if p.target} | set(cs.expose)),

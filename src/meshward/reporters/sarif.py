@@ -219,12 +219,11 @@ def _result(f: Finding, rule_index: int, root: str) -> dict[str, Any]:
 
 def _error_notification(e: InputError, root: str) -> dict[str, Any]:
     text = f"{e.message} ({e.hint})" if e.hint else e.message
-    return {
-        "level": "error",
-        "message": {"text": text},
-        "locations": [_physical(e.path, e.line, root)],
-        "descriptor": {"id": "input-error"},
-    }
+    note: dict[str, Any] = {"level": "error", "message": {"text": text}}
+    if e.path and not e.path.startswith("<"):  # "<meshward>", "<stdin>": not a file
+        note["locations"] = [_physical(e.path, e.line, root)]
+    note["descriptor"] = {"id": "input-error"}
+    return note
 
 
 def _invocation(report: Report) -> dict[str, Any]:
