@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from meshward.checks.context import ScanContext
-from meshward.checks.engine import run_rules
+from meshward.checks.engine import choose_rules, run_rules
 from meshward.checks.registry import Rule
 from meshward.config import Config, find_config, load_config
 from meshward.errors import InputError, UsageError
@@ -31,6 +31,7 @@ class ScanResult:
     graph: ServiceGraph
     context: ScanContext
     findings: list[Finding] = field(default_factory=list)
+    rules_run: tuple[Rule, ...] = ()
     errors: list[InputError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     duration_s: float = 0.0
@@ -89,7 +90,9 @@ def scan(paths: Iterable[Path], config: Config | None = None, today: dt.date | N
     started = time.perf_counter()
     paths = list(paths)
     ctx = build_context(paths, config, today)
-    findings, rule_errors = run_rules(ctx, list(rules) if rules is not None else None, select)
+    rule_list = list(rules) if rules is not None else None
+    chosen = choose_rules(rule_list, select, ctx.config.disabled_rules)
+    findings, rule_errors = run_rules(ctx, chosen)
     base = paths[0] if paths and paths[0].is_dir() else (paths[0].parent if paths else Path("."))
     sup = Suppressor(ctx.config, base, ctx.today)
     for obj in ctx.inventory.objects:
@@ -99,5 +102,5 @@ def scan(paths: Iterable[Path], config: Config | None = None, today: dt.date | N
     findings = sup.apply(findings)
     errors = [*ctx.config.errors, *ctx.inventory.errors, *rule_errors]
     notices = [*ctx.inventory.notices, *ctx.notices, *sup.notices]
-    return ScanResult(ctx.inventory, ctx.graph, ctx, findings, errors, notices,
+    return ScanResult(ctx.inventory, ctx.graph, ctx, findings, tuple(chosen), errors, notices,
                       time.perf_counter() - started)

@@ -14,7 +14,7 @@ from meshward.reporters.interface import Report
 
 
 @rule(
-    id="MW901",
+    id="MWT01",
     title="Privileged container",
     severity=Severity.HIGH,
     practices=("AUTH-LEASTPRIV",),
@@ -27,7 +27,7 @@ def privileged(ctx: ScanContext) -> Iterable[Hit]:
 
 
 PLAINTEXT = Rule(
-    id="MW902",
+    id="MWT02",
     title="Plaintext database URL",
     severity=Severity.MEDIUM,
     practices=("TLS-PLAINTEXT", "SEC-HARDCODED"),
@@ -67,7 +67,7 @@ def sample_report(**kw: Any) -> Report:
         command="scan", root="fleet", findings=sample_findings(), rules=RULES,
         errors=[InputError("k8s/bad.yaml", 4, "mapping values are not allowed here",
                            "check the indentation")],
-        notices=["meshward.yaml:9: ignore of MW902 expired on 2024-01-01 and no longer hides "
+        notices=["meshward.yaml:9: ignore of MWT02 expired on 2024-01-01 and no longer hides "
                  "findings (reason was: migration)"],
         files_read=5, services=3,
     )

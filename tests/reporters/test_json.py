@@ -41,8 +41,8 @@ def test_every_finding_field() -> None:
     doc = _doc()
     # all findings, suppressed too, most severe first then by file
     assert [(f["rule_id"], f["location"]["path"], f["suppressed"]) for f in doc["findings"]] == [
-        ("MW901", "k8s/jobs.yaml", True), ("MW901", "k8s/web.yaml", False),
-        ("MW902", "compose.yaml", False)]
+        ("MWT01", "k8s/jobs.yaml", True), ("MWT01", "k8s/web.yaml", False),
+        ("MWT02", "compose.yaml", False)]
     web = doc["findings"][1]
     assert list(web) == ["rule_id", "title", "severity", "confidence", "mode", "practices",
                          "message", "location", "resource", "service", "evidence",
@@ -76,7 +76,7 @@ def test_errors_notices_summary() -> None:
     lp = next(p for p in s["practices"] if p["code"] == "AUTH-LEASTPRIV")
     assert lp == {"code": "AUTH-LEASTPRIV",
                   "title": "Each workload runs with the least privilege it needs.",
-                  "status": "gaps", "rules": ["MW901"], "findings": 1,
+                  "status": "gaps", "rules": ["MWT01"], "findings": 1,
                   "by_severity": {"critical": 0, "high": 1, "medium": 0, "low": 0, "info": 0},
                   "suppressed": 1}
 

@@ -24,14 +24,14 @@ def test_suites_and_counts() -> None:
         "meshward.AUTH-LEASTPRIV", "meshward.TLS-PLAINTEXT", "meshward.SEC-HARDCODED",
         "meshward.inputs"]
     lp = root[0]
-    assert [c.get("name") for c in lp] == ["MW901 CronJob/ops/cron", "MW901 Deployment/shop/web"]
+    assert [c.get("name") for c in lp] == ["MWT01 CronJob/ops/cron", "MWT01 Deployment/shop/web"]
     assert lp[0].find("skipped") is not None
     assert lp[0].find("skipped").get("message") == "suppressed by comment at k8s/jobs.yaml:2"  # type: ignore[union-attr]
     fail = lp[1].find("failure")
     assert fail is not None
     assert fail.get("message") == 'k8s/web.yaml:12: container "web" is privileged'
     assert fail.get("type") == "high"
-    assert fail.text == ('HIGH MW901 k8s/web.yaml:12 container "web" is privileged\n'
+    assert fail.text == ('HIGH MWT01 k8s/web.yaml:12 container "web" is privileged\n'
                          "  evidence: privileged: true\n"
                          "  fix: Set securityContext.privileged: false.")
     assert (lp[1].get("file"), lp[1].get("line")) == ("k8s/web.yaml", "12")
@@ -53,13 +53,13 @@ def test_clean_rules_pass_and_grouping() -> None:
     root = _root(findings=[f1, f2], errors=[])
     lp = root[0]
     assert lp.get("name") == "meshward.AUTH-LEASTPRIV"
-    assert [(c.get("name"), len(c)) for c in lp] == [("MW901: Privileged container", 0)]
+    assert [(c.get("name"), len(c)) for c in lp] == [("MWT01: Privileged container", 0)]
     tp = root[1]
     (case,) = list(tp)
     fail = case.find("failure")
     assert fail is not None
     assert fail.get("message") == "compose.yaml:7: one (+1 more)"
-    assert fail.text is not None and fail.text.count("MEDIUM MW902") == 2
+    assert fail.text is not None and fail.text.count("MEDIUM MWT02") == 2
     assert root.get("tests") == "3" and root.get("failures") == "2"
 
 

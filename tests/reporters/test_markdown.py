@@ -15,20 +15,20 @@ GOLDEN_HEAD = """\
 
 ### Notices
 
-- meshward.yaml:9: ignore of MW902 expired on 2024-01-01 and no longer hides findings \
+- meshward.yaml:9: ignore of MWT02 expired on 2024-01-01 and no longer hides findings \
 (reason was: migration)
 
 | Severity | Rule | Location | Message |
 |---|---|---|---|
-| **high** | MW901 | `k8s/web.yaml:12`<br>Deployment/shop/web | container "web" is privileged |
-| **medium** | MW902 | `compose.yaml:7` | DATABASE_URL uses postgres:// without TLS |
+| **high** | MWT01 | `k8s/web.yaml:12`<br>Deployment/shop/web | container "web" is privileged |
+| **medium** | MWT02 | `compose.yaml:7` | DATABASE_URL uses postgres:// without TLS |
 
-<details><summary>MW901 Privileged container: how to fix (1 finding)</summary>
+<details><summary>MWT01 Privileged container: how to fix (1 finding)</summary>
 
 Set securityContext.privileged: false.
 
 </details>
-<details><summary>MW902 Plaintext database URL: how to fix (1 finding)</summary>
+<details><summary>MWT02 Plaintext database URL: how to fix (1 finding)</summary>
 
 Use TLS:
 add sslmode=require.
@@ -41,9 +41,9 @@ Guide: 0 met, 3 gaps, 0 waived, 26 not checked (of 29 practices)
 
 | Practice | Status | Findings | Suppressed | Rules |
 |---|---|---|---|---|
-| AUTH-LEASTPRIV | gaps | 1 high | 1 | MW901 |
-| TLS-PLAINTEXT | gaps | 1 medium | 0 | MW902 |
-| SEC-HARDCODED | gaps | 1 medium | 0 | MW902 |
+| AUTH-LEASTPRIV | gaps | 1 high | 1 | MWT01 |
+| TLS-PLAINTEXT | gaps | 1 medium | 0 | MWT02 |
+| SEC-HARDCODED | gaps | 1 medium | 0 | MWT02 |
 
 Not checked by this run: ENV-PRIVATE, ENV-PORTS,"""
 
@@ -59,7 +59,7 @@ def test_suppressed_on_request() -> None:
     out = MarkdownReporter().render(sample_report(show_suppressed=True))
     assert ("<details><summary>1 suppressed finding</summary>\n\n"
             "| Severity | Rule | Location | Suppressed by |\n|---|---|---|---|\n"
-            "| high | MW901 | `k8s/jobs.yaml:3` | comment at k8s/jobs.yaml:2 |\n\n</details>\n"
+            "| high | MWT01 | `k8s/jobs.yaml:3` | comment at k8s/jobs.yaml:2 |\n\n</details>\n"
             ) in out
 
 
@@ -67,7 +67,7 @@ def test_cell_escaping() -> None:
     assert cell("a|b <script>\nnext & more") == "a\\|b &lt;script&gt;<br>next &amp; more"
     f = make_finding(PLAINTEXT, "a|b.yaml", 2, "x | y\nz", remediation="</details> <b>")
     out = MarkdownReporter().render(sample_report(findings=[f], errors=[], notices=[]))
-    assert "| **medium** | MW902 | `a\\|b.yaml:2` | x \\| y<br>z |" in out
+    assert "| **medium** | MWT02 | `a\\|b.yaml:2` | x \\| y<br>z |" in out
     assert "&lt;/details&gt; &lt;b&gt;" in out and "</details> <b>" not in out
 
 
@@ -78,7 +78,7 @@ def test_size_cap_truncates_with_note() -> None:
                 for i in range(2_000)]
     out = MarkdownReporter().render(sample_report(findings=findings))
     assert len(out.encode()) <= MAX_BYTES
-    shown = out.count("| **high** | MW901 |")
+    shown = out.count("| **high** | MWT01 |")
     assert 100 < shown < 2_000
     assert (f"> **Truncated:** {2_000 - shown} more findings not shown to keep this comment "
             "short; run with `--format json` for the full report.") in out
@@ -102,8 +102,8 @@ def test_truncation_counts_are_exact() -> None:
                 for i in range(3_000)]
     out = MarkdownReporter().render(sample_report(findings=findings, show_suppressed=True))
     assert len(out.encode()) <= MAX_BYTES
-    shown = out.count("| **high** | MW901 |")
+    shown = out.count("| **high** | MWT01 |")
     assert f"> **Truncated:** {1_500 - shown} more findings not shown" in out
-    shown_suppressed = out.count("| high | MW901 |")
+    shown_suppressed = out.count("| high | MWT01 |")
     assert f"> **Truncated:** {1_500 - shown_suppressed} more suppressed findings" in out
-    assert "MW901 Privileged container: how to fix (1500 findings)" in out
+    assert "MWT01 Privileged container: how to fix (1500 findings)" in out

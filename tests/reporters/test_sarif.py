@@ -40,7 +40,7 @@ def test_driver_and_rules() -> None:
     driver = run["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("meshward", "0.1.0")
     assert driver["informationUri"] == "https://github.com/meshward/meshward"
-    assert [r["id"] for r in driver["rules"]] == ["MW901", "MW902"]
+    assert [r["id"] for r in driver["rules"]] == ["MWT01", "MWT02"]
     r0 = driver["rules"][0]
     assert r0["name"] == "PrivilegedContainer"
     assert r0["shortDescription"] == {"text": "Privileged container"}
@@ -48,7 +48,7 @@ def test_driver_and_rules() -> None:
     assert r0["help"]["text"] == ("A privileged container can take over its node.\n\n"
                                   "Remediation: Set securityContext.privileged: false.")
     assert "## Remediation\n\nSet securityContext.privileged: false." in r0["help"]["markdown"]
-    assert r0["helpUri"] == "https://github.com/meshward/meshward/blob/main/docs/rules/MW901.md"
+    assert r0["helpUri"] == "https://github.com/meshward/meshward/blob/main/docs/rules/MWT01.md"
     assert r0["properties"]["tags"] == ["security", "AUTH-LEASTPRIV", "external/cwe/cwe-250"]
     assert r0["properties"]["security-severity"] == "8.0"
     assert r0["properties"]["precision"] == "high"
@@ -60,7 +60,7 @@ def test_results() -> None:
     run = _sarif()["runs"][0]
     results = run["results"]
     assert [(r["ruleId"], r["ruleIndex"], r["level"]) for r in results] == [
-        ("MW901", 0, "error"), ("MW901", 0, "error"), ("MW902", 1, "warning")]
+        ("MWT01", 0, "error"), ("MWT01", 0, "error"), ("MWT02", 1, "warning")]
     web = results[1]
     assert web["message"] == {"text": 'container "web" is privileged'}
     phys = web["locations"][0]["physicalLocation"]
@@ -85,7 +85,7 @@ def test_external_suppression_and_whole_file() -> None:
     doc = _sarif(findings=[f])
     run = doc["runs"][0]
     # a finding whose rule is not in the run's rule list still gets a descriptor
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["MW901", "MW902", "MWS001"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["MWT01", "MWT02", "MWS001"]
     res = run["results"][0]
     assert res["ruleIndex"] == 2 and res["level"] == "error"
     assert res["locations"][0]["physicalLocation"] == {
@@ -133,9 +133,9 @@ def test_schema_check_is_real() -> None:
 def test_internal_error_has_no_file_location() -> None:
     from meshward.errors import InputError
 
-    crash = InputError("<meshward>", 0, "rule MW902 failed: KeyError: 'x'")
+    crash = InputError("<meshward>", 0, "rule MWT02 failed: KeyError: 'x'")
     doc = _sarif(errors=[crash])
     (note,) = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert note == {"level": "error", "message": {"text": "rule MW902 failed: KeyError: 'x'"},
+    assert note == {"level": "error", "message": {"text": "rule MWT02 failed: KeyError: 'x'"},
                     "descriptor": {"id": "input-error"}}
     _validate(doc)

@@ -28,14 +28,27 @@ def finding_from_hit(rule: Rule, hit: Hit) -> Finding:
     ).with_fingerprint()
 
 
-def run_rules(ctx: ScanContext, rules: Sequence[Rule] | None = None,
-              select: Iterable[str] = ()) -> tuple[list[Finding], list[InputError]]:
-    """Run every rule (or the selected ones). A crashing rule becomes an input error, not a crash."""
-    chosen = list(rules if rules is not None else all_rules())
+def static_rules() -> list[Rule]:
+    """Rules that run over files at rest (probe checks run only in `meshward probe`)."""
+    return [r for r in all_rules() if not r.id.startswith("MWP")]
+
+
+def choose_rules(rules: Sequence[Rule] | None, select: Iterable[str],
+                 disabled: Iterable[str] = ()) -> list[Rule]:
+    """The rules a run uses: all static ones, or those selected (``MW1*`` selects a family)."""
+    chosen = list(rules if rules is not None else static_rules())
     wanted = {s.upper() for s in select}
     if wanted:
         chosen = [r for r in chosen if r.id.upper() in wanted
                   or any(r.id.upper().startswith(w.rstrip("*")) for w in wanted if w.endswith("*"))]
+    off = {d.upper() for d in disabled}
+    return [r for r in chosen if r.id.upper() not in off]
+
+
+def run_rules(ctx: ScanContext, rules: Sequence[Rule] | None = None,
+              select: Iterable[str] = ()) -> tuple[list[Finding], list[InputError]]:
+    """Run every rule (or the selected ones). A crashing rule becomes an input error, not a crash."""
+    chosen = choose_rules(rules, select, ctx.config.disabled_rules)
     findings: list[Finding] = []
     errors: list[InputError] = []
     seen: set[str] = set()

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from meshward.checks.registry import all_rules
 from meshward.cli.common import add_output_options, config_for, emit, threshold, with_baseline
 from meshward.pipeline import scan
 from meshward.reporters.interface import Report
@@ -29,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     result = scan(args.paths, config, select=args.select)
     errors: list[Any] = list(result.errors)
     findings = with_baseline(args, result.findings, errors)
-    report = Report(command="scan", root=str(args.paths[0]), findings=findings, rules=all_rules(),
+    report = Report(command="scan", root=str(args.paths[0]), findings=findings, rules=result.rules_run,
                     errors=errors, notices=result.notices, files_read=result.inventory.files_read,
                     services=len(result.inventory.services), show_suppressed=args.show_suppressed,
                     duration_s=result.duration_s)

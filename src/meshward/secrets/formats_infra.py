@@ -149,7 +149,7 @@ INFRA = [
     d("planetscale-token", "infra", "PlanetScale token or password",
       B + r"(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.\-]{32,64})" + E, ("pscale_",), check=v.random_ok),
     d("supabase-token", "infra", "Supabase access token", B + r"(sbp_[a-f0-9]{40})" + E, ("sbp_",)),
-    d("age-secret-key", "infra", "age secret key",
+    d("age-secret-key", "private-key", "age secret key",
       B + r"(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" + E, cs=("AGE-SECRET-KEY-1",),
       kind=Kind.PRIVATE_KEY, check=v.age_key_ok),
     d("postman-api-key", "infra", "Postman API key", B + r"(PMAK-[a-f0-9]{24}-[a-f0-9]{34})" + E,
