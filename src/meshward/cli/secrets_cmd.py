@@ -10,8 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from meshward.checks.engine import finding_from_hit
-from meshward.cli.common import EXIT_OK, add_output_options, config_for, emit, threshold, \
-    with_baseline
+from meshward.cli.common import (
+    EXIT_OK,
+    add_output_options,
+    config_for,
+    emit,
+    threshold,
+    with_baseline,
+)
 from meshward.errors import UsageError
 from meshward.findings.finding import Finding
 from meshward.findings.suppress import Suppressor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ class ProbeContext:
     hits: list[tuple[str, Hit]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     skipped: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    burst_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def selected(self, *rule_ids: str) -> bool:
         if not self.select:

@@ -158,15 +158,18 @@ def _cases(ctx: ProbeContext, st: EndpointState, m: Material
         for i, pem in enumerate(pem_variants(key, raw)):
             out.append(("MWP10", f"HS256 keyed with public key {kid or '(no kid)'} PEM form {i + 1}",
                         encode(_header("HS256", kid or m.kid), base, pem)))
-    jwk = public_jwk(probe.public_key(), PROBE_KID)
+    # The header-key tricks name the issuer's own kid, so a verifier that merely falls back on
+    # unknown kids (MWP09) does not also show up here.
+    hkid = m.kid or PROBE_KID
+    jwk = public_jwk(probe.public_key(), hkid)
     out.append(("MWP11", "jwk header with the probe's key",
-                encode(_header("RS256", PROBE_KID, jwk=jwk), base, probe)))
+                encode(_header("RS256", hkid, jwk=jwk), base, probe)))
     if ctx.keyserver is not None:
         for rule_id, kind, name in (("MWP12", "jwks", "jku"), ("MWP13", "x5u", "x5u")):
-            url, nonce = ctx.keyserver.url(kind)
+            url, nonce = ctx.keyserver.url(kind, hkid)
             nonces[f"{rule_id}|{name} {url}"] = nonce
             out.append((rule_id, f"{name} {url}",
-                        encode(_header("RS256", PROBE_KID, **{name: url}), base, probe)))
+                        encode(_header("RS256", hkid, **{name: url}), base, probe)))
     if m.signing is not None:
         now, salg = int(time.time()), default_alg(m.signing)
         for rule_id, variant, claims in (
@@ -179,6 +182,20 @@ def _cases(ctx: ProbeContext, st: EndpointState, m: Material
         ):
             out.append((rule_id, variant, encode(_header(salg, m.kid), claims, m.signing)))
     return [c for c in out if ctx.selected(c[0])], nonces
+
+
+def _root_causes(accepted: dict[str, list[str]], unknown_kid_used: bool) -> None:
+    """Report the cause, not its echoes: a verifier that checks no signature (MWP04) also
+    takes every key trick; one that skips unknown kids (MWP09) takes tokens naming none."""
+    echoes: list[tuple[str, tuple[str, ...]]] = [("MWP04", ("MWP09", "MWP10", "MWP11", "MWP12",
+                                                            "MWP13"))]
+    if unknown_kid_used:
+        echoes.append(("MWP09", ("MWP11", "MWP12", "MWP13")))
+    for cause, covered in echoes:
+        if cause in accepted:
+            for rule_id in covered:
+                for item in accepted.pop(rule_id, []):
+                    accepted[cause].append(f"also {item}")
 
 
 async def jwt_checks(ctx: ProbeContext, st: EndpointState) -> None:
@@ -217,6 +234,7 @@ async def jwt_checks(ctx: ProbeContext, st: EndpointState) -> None:
     for (rule_id, variant, _), resp in zip(cases, answers, strict=True):
         if resp is not None and resp.ok:
             accepted.setdefault(rule_id, []).append(f"{variant} -> HTTP {resp.status}")
+    _root_causes(accepted, unknown_kid_used=not m.kid)
     for rule_id, items in accepted.items():
         ctx.hit(rule_id, ep, f"{ep.name} accepted a forged token: {items[0].split(' -> ')[0]}",
                 "; ".join(items))

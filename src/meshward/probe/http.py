@@ -8,16 +8,17 @@ problems are findings of the transport checks, not reasons to stop probing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import warnings
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from meshward.probe.safety import Allowlist, Budget, HostRate, check_method
+from meshward.probe.safety import Allowlist, Budget, BudgetExhausted, HostRate, check_method
 
 T = TypeVar("T")
 
@@ -176,7 +177,7 @@ class HttpClient:
             try:
                 return await asyncio.wait_for(coro, self.timeout)
             except (OSError, ssl.SSLError, EOFError, asyncio.IncompleteReadError,
-                    asyncio.LimitOverrunError, TimeoutError, ValueError) as exc:
+                    asyncio.LimitOverrunError, TimeoutError, ValueError, BudgetExhausted) as exc:
                 self.stats.failures += 1
                 reason = type(exc).__name__ if not str(exc) else f"{type(exc).__name__}: {exc}"
                 raise ConnectFailed(f"{what}: {reason}") from None
@@ -215,10 +216,8 @@ class HttpClient:
                 return Response(status, hdrs, body)
             finally:
                 writer.close()
-                try:
+                with contextlib.suppress(OSError, ssl.SSLError):
                     await writer.wait_closed()
-                except (OSError, ssl.SSLError):
-                    pass
 
         return await self._guard(f"{method} {url}", go())
 
@@ -233,10 +232,8 @@ class HttpClient:
                 return Handshake(obj.version() if obj else "", der or b"")
             finally:
                 writer.close()
-                try:
+                with contextlib.suppress(OSError, ssl.SSLError):
                     await writer.wait_closed()
-                except (OSError, ssl.SSLError):
-                    pass
 
         return await self._guard(f"TLS handshake with {host}:{port}", go())
 
@@ -246,10 +243,8 @@ class HttpClient:
         async def go() -> bool:
             _, writer = await self._open(host, port, None, "")
             writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await writer.wait_closed()
-            except OSError:
-                pass
             return True
 
         try:

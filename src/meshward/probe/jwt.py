@@ -13,13 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
-from cryptography.exceptions import InvalidSignature
 
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -28,7 +28,9 @@ _HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha5
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512,
 }
-_CURVES = {"P-256": ec.SECP256R1, "P-384": ec.SECP384R1, "P-521": ec.SECP521R1}
+_CURVES: dict[str, ec.EllipticCurve] = {
+    "P-256": ec.SECP256R1(), "P-384": ec.SECP384R1(), "P-521": ec.SECP521R1(),
+}
 _CURVE_SIZE = {"secp256r1": 32, "secp384r1": 48, "secp521r1": 66}
 
 
@@ -90,9 +92,6 @@ def sign_raw(alg: str, signing_input: bytes, key: PrivateKey | bytes) -> bytes:
         raise JoseError(f"unsupported alg {alg}")
     if alg.startswith("RS") and isinstance(key, rsa.RSAPrivateKey):
         return key.sign(signing_input, padding.PKCS1v15(), digest())
-    if alg.startswith("PS") and isinstance(key, rsa.RSAPrivateKey):
-        return key.sign(signing_input, padding.PSS(padding.MGF1(digest()), digest.digest_size),
-                        digest())
     if alg.startswith("ES") and isinstance(key, ec.EllipticCurvePrivateKey):
         r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(digest())))
         size = _CURVE_SIZE.get(key.curve.name, (key.curve.key_size + 7) // 8)
@@ -167,7 +166,7 @@ def jwk_to_public(jwk: dict[str, Any]) -> PublicKey:
             e = int.from_bytes(b64url_decode(str(jwk["e"])), "big")
             return rsa.RSAPublicNumbers(e, n).public_key()
         if jwk.get("kty") == "EC":
-            curve = _CURVES[str(jwk["crv"])]()
+            curve = _CURVES[str(jwk["crv"])]
             x = int.from_bytes(b64url_decode(str(jwk["x"])), "big")
             y = int.from_bytes(b64url_decode(str(jwk["y"])), "big")
             return ec.EllipticCurvePublicNumbers(x, y, curve).public_key()
@@ -191,6 +190,7 @@ def load_public_pem(data: bytes) -> PublicKey:
     """A public key from a PEM public key or certificate."""
     from cryptography import x509
 
+    key: object
     try:
         if b"CERTIFICATE" in data:
             key = x509.load_pem_x509_certificate(data).public_key()

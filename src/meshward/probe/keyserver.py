@@ -18,6 +18,7 @@ from meshward.probe.selfcert import PROBE_KID, probe_keys
 class KeyServer:
     def __init__(self) -> None:
         self.fetched: set[str] = set()
+        self._kids: dict[str, str] = {}
         self._server: asyncio.Server | None = None
         self.port = 0
 
@@ -30,9 +31,10 @@ class KeyServer:
             self._server.close()
             await self._server.wait_closed()
 
-    def url(self, kind: str) -> tuple[str, str]:
-        """A fresh URL (``jwks`` or ``x5u``) and its nonce."""
+    def url(self, kind: str, kid: str = PROBE_KID) -> tuple[str, str]:
+        """A fresh URL (``jwks`` or ``x5u``) serving the probe key as ``kid``, and its nonce."""
         nonce = secrets.token_hex(8)
+        self._kids[nonce] = kid
         suffix = "json" if kind == "jwks" else "pem"
         return f"http://127.0.0.1:{self.port}/{kind}/{nonce}.{suffix}", nonce
 
@@ -45,7 +47,7 @@ class KeyServer:
         nonce = name.rsplit(".", 1)[0]
         if kind == "jwks":
             self.fetched.add(nonce)
-            jwk = public_jwk(keys.signing_key.public_key(), PROBE_KID)
+            jwk = public_jwk(keys.signing_key.public_key(), self._kids.get(nonce, PROBE_KID))
             return json.dumps({"keys": [{**jwk, "alg": "RS256", "use": "sig"}]}).encode()
         if kind == "x5u":
             self.fetched.add(nonce)

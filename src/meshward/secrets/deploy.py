@@ -113,7 +113,7 @@ def secret_matches(path: str, spans: list[Span], scan: ScanFn,
                 if raw is None or not isinstance(raw, (str, int, float)):
                     continue
                 text = str(raw)
-                if "{{" in text or "$(" in text or "${" in text:
+                if not text.strip() or "{{" in text or "$(" in text or "${" in text:
                     continue
                 if field == "data":
                     decoded = b64decode_loose(text.replace("\n", "").replace(" ", ""))

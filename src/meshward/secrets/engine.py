@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import pathspec
+
 from meshward.errors import InputError, UsageError
-from meshward.loaders.walk import iter_files
+from meshward.loaders.walk import IGNORE_FILE, SKIP_DIRS
 from meshward.secrets.model import Match
 from meshward.secrets.scanner import Options, scan_text
 
@@ -40,9 +42,59 @@ class SecretsResult:
     duration_s: float = 0.0
 
 
+_SKIP_TUPLE = tuple(sorted(SKIP_SUFFIXES))
+
+
 def skip_name(name: str) -> bool:
-    low = name.lower()
-    return any(low.endswith(s) for s in SKIP_SUFFIXES)
+    return name.lower().endswith(_SKIP_TUPLE)
+
+
+def walk(root: Path, exclude: Sequence[str], errors: list[InputError]) -> list[tuple[str, str, int]]:
+    """``(shown, absolute, size)`` of files under ``root``, skipping VCS/vendor folders,
+    ``.meshwardignore``/``exclude`` patterns and binary suffixes."""
+    if root.is_file():
+        return [(root.name, str(root), root.stat().st_size)]
+    lines = list(exclude)
+    ignore = root / IGNORE_FILE
+    if ignore.is_file():
+        lines += ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", lines) if lines else None
+    out: list[tuple[str, str, int]] = []
+    seen: set[str] = set()
+    stack = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            errors.append(InputError(rel or ".", 0, "symlink loop: folder already visited",
+                                     "remove the link or add it to .meshwardignore"))
+            continue
+        seen.add(real)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            errors.append(InputError(rel or ".", 0, f"cannot list folder: {exc.strerror}"))
+            continue
+        for e in entries:
+            shown = f"{rel}/{e.name}" if rel else e.name
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if e.name not in SKIP_DIRS and not (spec and spec.match_file(shown + "/")):
+                    stack.append((e.path, shown))
+                continue
+            if skip_name(e.name) or (spec and spec.match_file(shown)):
+                continue
+            try:
+                size = e.stat().st_size
+            except OSError:
+                errors.append(InputError(shown, 0, "broken symlink", "fix or remove the link"))
+                continue
+            out.append((shown, e.path, size))
+    out.sort()
+    return out
 
 
 def decode(data: bytes) -> str | None:
@@ -76,36 +128,22 @@ def _scan_chunk(batch: Sequence[tuple[str, str]], opts: Options
             continue
         scanned += 1
         nbytes += len(data)
-        res = scan_text(shown, text, opts)
+        res = scan_text(shown, text, opts, data)
         matches.extend(res.matches)
         errors.extend(res.errors)
     return matches, errors, scanned, skipped, nbytes
 
 
-def collect(paths: Iterable[Path], exclude: Sequence[str] = ()) -> tuple[list[tuple[str, str, int]],
-                                                                         list[InputError], int]:
-    """``(shown, absolute, size)`` of each file worth reading, the walk's errors, skips."""
+def collect(paths: Iterable[Path], exclude: Sequence[str] = ()
+            ) -> tuple[list[tuple[str, str, int]], list[InputError], int]:
+    """``(shown, absolute, size)`` of each file worth reading and the walk's errors."""
     files: list[tuple[str, str, int]] = []
     errors: list[InputError] = []
-    skipped = 0
     for root in paths:
         if not root.exists():
             raise UsageError(f"{root}: no such file or folder", "give a folder or file to scan")
-        base = root if root.is_dir() else root.parent
-        for p in iter_files(root, list(exclude), errors):
-            if skip_name(p.name):
-                skipped += 1
-                continue
-            try:
-                size = p.stat().st_size
-            except OSError:
-                size = 0
-            try:
-                shown = p.relative_to(base).as_posix()
-            except ValueError:
-                shown = p.as_posix()
-            files.append((shown, str(p), size))
-    return files, errors, skipped
+        files.extend(walk(root, exclude, errors))
+    return files, errors, 0
 
 
 def _chunks(files: list[tuple[str, str, int]]) -> list[list[tuple[str, str]]]:

@@ -9,6 +9,7 @@ file actually hands to a container is a deployed secret whatever it reads.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 _TEMPLATE = re.compile(
@@ -27,7 +28,10 @@ _BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none",
                       "undefined", "enabled", "disabled", "required", "optional", "empty",
                       "string", "str", "int", "bool", "secret", "password", "token", "value",
                       "default", "auto", "random", "generated", "redacted", "hidden", "masked",
-                      "unset", "nan", "n/a", "na", "tbd", "todo", "fixme"})
+                      "unset", "nan", "n/a", "na", "tbd", "todo", "fixme", "pass", "passwd",
+                      "pwd", "user", "username", "admin:admin", "key", "apikey", "api_key"})
+_REGEX = re.compile(r"\.\*|\\[dswDSW.]|\(\?|\[\^|\.\+|\{\d+,\d*\}")
+_IDENTIFIER = re.compile(r"^[A-Za-z]+(?:[_.\-][A-Za-z]+)*$")
 _STRONG_WORDS = ("changeme", "change_me", "change-me", "changeit", "replaceme", "replace_me",
                  "replace-me", "replace_with", "your_", "your-", "yourpassword", "yoursecret",
                  "yourtoken", "yourkey", "insert_", "insert-", "put_your", "enter_your",
@@ -78,9 +82,22 @@ def is_placeholder(value: str, key: str = "") -> bool:
     low = v.lower()
     if any(w in low for w in _WEAK_WORDS):
         return True
-    if _UUID.match(v) or _HEX_DIGEST.match(v) or v.isdigit():
+    if _UUID.match(v) or _HEX_DIGEST.match(v) or v.isdigit() or _REGEX.search(v):
         return True
-    return bool(_CODE_REF.match(v))
+    if _CODE_REF.match(v):
+        return True
+    return looks_like_identifier(v)
+
+
+def looks_like_identifier(v: str) -> bool:
+    """A word, ``camelCase`` or ``snake_case`` name (a constant or field), not random letters."""
+    if not _IDENTIFIER.match(v):
+        return False
+    letters = [c for c in v if c.isalpha()]
+    uppers = sum(1 for c in letters if c.isupper())
+    if uppers == len(letters):
+        return "_" in v or "-" in v or len(v) <= 12
+    return uppers <= max(2, len(letters) // 5)
 
 
 def is_uuid(value: str) -> bool:
@@ -116,15 +133,15 @@ _NOT_SECRET = frozenset({
     "description", "desc", "message", "msg", "error", "valid", "validation", "validator",
     "strength", "char", "chars", "required", "kind", "location", "template", "env", "var",
     "variable", "arn", "existing", "source", "from", "mount", "volume", "key_ref", "selector",
-    "class", "generator", "secrets", "tokens", "passwords", "keys", "ref", "reference", "lookup",
+    "class", "generator", "secrets", "tokens", "passwords", "keys", "reference", "lookup",
     "placeholder", "example", "param", "parameter", "question", "prompt", "input", "output",
     "list", "map", "rule", "rules", "check", "checks", "scope", "scopes", "usage", "used",
     "email", "issuer", "audience", "allow", "allowed", "deny",
     "forgot", "confirm", "confirmation", "show", "hide",
-    "visible", "field", "widget", "form", "placeholder", "storage_class", "encoding", "bytes",
+    "visible", "widget", "form", "storage_class", "encoding", "bytes",
     "bits", "annotation", "annotations", "env_var", "envvar", "resource", "resources",
-    "backend", "engine", "path_prefix", "mapping", "keyring", "count", "index", "position",
-    "cache", "store", "exists", "present", "missing", "invalid", "expired", "regexp",
+    "backend", "engine", "path_prefix", "mapping", "keyring", "index", "position",
+    "cache", "exists", "present", "missing", "invalid", "expired", "regexp",
     "handler", "request", "response", "response_type", "grant",
     "introspection", "revocation", "refresh_interval", "interval", "period", "duration",
 })
@@ -140,6 +157,7 @@ def key_tokens(key: str) -> list[str]:
     return [t.lower() for t in _SPLIT.split(_CAMEL.sub("_", key)) if t]
 
 
+@lru_cache(maxsize=8192)
 def is_secret_key(key: str) -> bool:
     """Does this variable, field or data key name a secret (and not its name, file or policy)?"""
     if not key or len(key) > 80:
@@ -153,12 +171,14 @@ def is_secret_key(key: str) -> bool:
     if any(t in _NOT_SECRET for t in tokens):
         return False
     for i, t in enumerate(tokens):
-        if t in _SHORT or any(s in t for s in _STRONG_TOKENS):
+        if any(s in t for s in _STRONG_TOKENS):
+            return True
+        if t in _SHORT and i == len(tokens) - 1:
             return True
         if t == "key" and i > 0 and tokens[i - 1] in _KEY_QUALIFIERS:
             return True
         if t.endswith("key") and t[:-3] in _KEY_QUALIFIERS:
             return True
-        if t.endswith(("pass", "pwd", "token")) and len(t) <= 14 and t not in ("bypass",):
+        if t.endswith(("pass", "pwd", "token")) and len(t) <= 14 and i == len(tokens) - 1:
             return True
     return False

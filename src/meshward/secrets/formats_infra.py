@@ -45,7 +45,7 @@ CLOUD = [
       B + r"(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})" + E,
       ("amzn.mws.",)),
     d("gcp-api-key", "cloud", "Google API key", B + r"(AIza[0-9A-Za-z_\-]{35})" + E, cs=("AIza",),
-      check=v.mixed_ok),
+      check=v.random_ok),
     d("gcp-oauth-client-secret", "cloud", "Google OAuth client secret",
       B + r"(GOCSPX-[A-Za-z0-9_\-]{28})" + E, cs=("GOCSPX-",), check=v.random_ok),
     d("gcp-oauth-access-token", "cloud", "Google OAuth access token",

@@ -66,12 +66,13 @@ def url_ok(match_text: str, password: str) -> bool:
 KEYS = [
     Detector("private-key", "private-key", "Private key (PEM / PKCS#1 / PKCS#8 / OpenSSH / PGP)",
              re.compile(_PEM), keywords=("-----begin",), kind=Kind.PRIVATE_KEY,
-             validate=pem_ok, multiline=True,
+             validate=pem_ok, multiline=True, anchor="-----BEGIN ",
              reference="RFC 7468 (PEM), RFC 5208 (PKCS#8), OpenSSH PROTOCOL.key, RFC 4880"),
     Detector("putty-private-key", "private-key", "PuTTY private key file",
              re.compile(r"(?P<s>PuTTY-User-Key-File-[23]: [\w\-]+\s*\n(?:.*\n){0,6}?Private-Lines: \d+\n"
                         r"(?:[A-Za-z0-9+/=]+\n){2,})"),
-             keywords=("putty-user-key-file",), kind=Kind.PRIVATE_KEY, multiline=True),
+             keywords=("putty-user-key-file",), kind=Kind.PRIVATE_KEY, multiline=True,
+             anchor="PuTTY-User-Key-File-"),
     Detector("jwt", "jwt", "JSON Web Token",
              re.compile(r"(?<![A-Za-z0-9_\-])(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\."
                         r"[A-Za-z0-9_\-]{0,1000})(?![A-Za-z0-9_\-])"),

@@ -27,7 +27,7 @@ _ASSIGN = re.compile(
 )
 _DOCKER_ENV = re.compile(r"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<val>[^=\s]\S*)\s*$")
 _XML = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]{0,60})>(?P<val>[^<\s]{3,200})</(?P=key)>")
-_K8S_NAME = re.compile(r"^\s*(?:-\s+)?name:\s*[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*$")
+_K8S_NAME = re.compile(r"^\s*(?:-\s+)?name:\s*[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*(?:#.*)?$")
 _K8S_VALUE = re.compile(r"^\s*value:\s*(?P<val>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^#\s][^#]*?)\s*(?:#.*)?$")
 _UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -37,6 +37,8 @@ CODE_EXT = frozenset({"py", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "java"
                       "exs", "erl", "clj", "fs", "vb", "ps1", "psm1", "sql", "ipynb"})
 DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html", "htm", "tex", "org", "rdoc",
                      "csv", "tsv", "svg", "css", "scss", "less", "map", "lock", "sum", "log"})
+DOC_NAMES = ("readme", "changelog", "changes", "history", "license", "copying", "notice",
+             "authors", "contributing", "pkg-info", "metadata")
 SHELL_EXT = frozenset({"sh", "bash", "zsh", "ksh", "fish", "envrc"})
 
 
@@ -52,6 +54,8 @@ class GenericHit:
 def file_context(path: str) -> str:
     """``deploy`` | ``config`` | ``code`` | ``shell`` | ``docs`` for a file path."""
     name = path.rsplit("/", 1)[-1].lower()
+    if name.startswith(DOC_NAMES):
+        return "docs"
     if name == ".env" or name.startswith(".env.") or name.endswith(".env") or name == "envfile":
         return "deploy"
     if name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile"):
@@ -124,6 +128,8 @@ def scan_line(text: str, start: int, end: int, context: str) -> list[GenericHit]
         if m.group("op") in ("==", "!="):
             continue
         key = m.group("key").rsplit(".", 1)[-1]
+        if not is_secret_key(key):
+            continue
         ctx = _line_context(context, key, m.group("op"), line)
         conf = judge(key, m.group("val"), ctx)
         if conf:

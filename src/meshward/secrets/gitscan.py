@@ -104,7 +104,7 @@ def _candidate(fd: FileDiff) -> bool:
     if skip_name(fd.path):
         return False
     text = "\n".join(fd.added.values())
-    return next(iter(keyword_index().hits(text, text.lower())), None) is not None
+    return next(iter(keyword_index().hits(text)), None) is not None
 
 
 def read_blobs(repo: Path, names: Sequence[str]) -> dict[str, str | None]:

@@ -57,7 +57,8 @@ def judge(token: str, max_lifetime_hours: int = 24, now: dt.datetime | None = No
         v.severity = _raise(v.severity, "critical")
     elif alg in HMAC_ALGS:
         v.notes.append(f"{alg}: a shared HMAC secret signs it, so every verifier can also mint tokens")
-    exp, iat = claims.get("exp"), claims.get("iat") or claims.get("nbf")
+    exp = claims.get("exp")
+    iat = claims.get("iat") if claims.get("iat") is not None else claims.get("nbf")
     if not isinstance(exp, (int, float)):
         v.notes.append("no exp claim: the token never expires")
         v.severity = _raise(v.severity, "high")

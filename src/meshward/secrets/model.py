@@ -49,7 +49,8 @@ class Detector:
     confidence: Confidence = Confidence.HIGH
     validate: Validator | None = None
     min_entropy: float = 0.0
-    multiline: bool = False  # the regex runs from the keyword over the rest of the text
+    multiline: bool = False  # the regex is matched at each ``anchor`` over the following text
+    anchor: str = ""
     reference: str = ""  # where the format is documented
 
     def secret_of(self, m: re.Match[str]) -> str:

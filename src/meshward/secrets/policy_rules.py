@@ -12,8 +12,15 @@ from meshward.findings.finding import ResourceRef, Severity
 from meshward.model.inventory import Inventory
 from meshward.model.source import Location
 from meshward.secrets.managers import secret_sources
-from meshward.secrets.vault import BROAD, READ, Policy, broad_wildcard, looks_like_policy, \
-    parse_policy, service_segments
+from meshward.secrets.vault import (
+    BROAD,
+    READ,
+    Policy,
+    broad_wildcard,
+    looks_like_policy,
+    parse_policy,
+    service_segments,
+)
 
 SHARED_SEGMENTS = frozenset({"shared", "common", "global", "public", "platform"})
 

@@ -33,10 +33,11 @@ def _probe(id: str, title: str, severity: Severity, practices: tuple[str, ...], 
 
 
 NO_CREDENTIALS = _probe(
-    "MWP01", "Endpoint answers without credentials", Severity.CRITICAL, ("AUTH-PENTEST",),
+    "MWP01", "Endpoint answers without a token", Severity.CRITICAL, ("AUTH-PENTEST",),
     "CWE-306",
-    "The targets file says the endpoint demands a token or client certificate, yet a request "
-    "carrying neither got a 2xx answer: anyone who can reach it can use it.",
+    "The targets file says the endpoint demands a token, yet a request without one (carrying "
+    "only the client certificate, if the endpoint has one) got a 2xx answer: anyone who can "
+    "reach it can use it.",
     "Authenticate every request at the service (and at the gateway): reject requests without "
     "a valid token or client certificate with 401/403.")
 ALG_NONE = _probe(
