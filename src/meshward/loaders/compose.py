@@ -25,6 +25,14 @@ _VAR = re.compile(
 )
 
 
+_NUMBER = re.compile(r"[0-9]{1,5}")
+
+
+def _is_number(text: str) -> bool:
+    """An ASCII port number (``str.isdigit`` also accepts ``²`` and other digits)."""
+    return _NUMBER.fullmatch(text) is not None
+
+
 def looks_like_compose(value: Any, path: str) -> bool:
     if not isinstance(value, dict) or "apiVersion" in value or "kind" in value:
         return False
@@ -76,7 +84,7 @@ def _port(value: Any, line: int, errors: list[InputError], path: str, svc: str) 
     if isinstance(value, dict):
         target = value.get("target")
         published = value.get("published")
-        if target is not None and (isinstance(target, bool) or not str(target).isdigit()):
+        if target is not None and (isinstance(target, bool) or not _is_number(str(target))):
             errors.append(InputError(path, line, f"service {svc}: port target {target!r} is not a number"))
             return []
         return [ComposePort(int(target) if target is not None else None,
@@ -102,11 +110,11 @@ def _port(value: Any, line: int, errors: list[InputError], path: str, svc: str) 
         return []
     first = target.split("-")[0]
     pub_first = (published or "").split("-")[0]
-    if pub_first and not pub_first.isdigit():
+    if pub_first and not _is_number(pub_first):
         errors.append(InputError(path, line, f"service {svc}: published port {published!r} in "
                                  f"{raw!r} is not a number", "ports are numbers or ranges like 8000-8010"))
         return []
-    if not first.isdigit():
+    if not _is_number(first):
         errors.append(InputError(path, line, f"service {svc}: port {raw!r} is not a number",
                                  "ports are numbers or ranges like 8000-8010"))
         return []
@@ -190,7 +198,7 @@ def _service(name: str, body: YMap, path: str, env: dict[str, str],
         cs.ports.extend(_port(value, seq.line_at(i), errors, path, name))
     for item in as_seq(body.get("expose")):
         first = str(item).split("/")[0].split("-")[0]
-        if first.isdigit():
+        if _is_number(first):
             cs.expose.append(int(first))
     cs.networks = _str_list(body.get("networks"))
     cs.network_mode = text("network_mode")
