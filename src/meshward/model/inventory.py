@@ -116,6 +116,7 @@ class Inventory:
     def __post_init__(self) -> None:
         self._by_kind: dict[str, list[K8sObject]] | None = None
         self._owner: dict[int, str] = {}
+        self._selects: dict[int, list[Workload]] = {}
 
     def assign(self, thing: object, service: str) -> None:
         """Record that a workload or compose service belongs to ``service``."""
@@ -148,6 +149,14 @@ class Inventory:
         """The logical service a workload or compose service belongs to."""
         name = self._owner.get(id(thing))
         return self.services.get(name) if name else None
+
+    def record_selection(self, k8s_service: K8sObject, workload: Workload) -> None:
+        """Record that a Kubernetes Service's selector picks ``workload``'s pods."""
+        self._selects.setdefault(id(k8s_service), []).append(workload)
+
+    def selected_by(self, k8s_service: K8sObject) -> list[Workload]:
+        """The workloads whose pods a Kubernetes Service selects (same namespace, selector match)."""
+        return list(self._selects.get(id(k8s_service), ()))
 
     def service_name_of(self, thing: Workload | ComposeService | K8sObject) -> str | None:
         return self._owner.get(id(thing))

@@ -94,6 +94,8 @@ def build_services(inv: Inventory) -> None:
             if not selector_matches(selectors[gkey], labels):
                 continue
             for ks in groups[gkey]:
+                if k8s_service_selects(ks, w):
+                    inv.record_selection(ks, w)
                 if inv.service_name_of(ks) is None:
                     svc.k8s_services.append(ks)
                     inv.assign(ks, name)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from meshward.config import Config
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
-from meshward.model.services import k8s_service_selects
 from meshward.model.source import Location, as_map, as_seq
 
 GATEWAY_IMAGES = ("ingress-nginx/controller", "nginx-ingress-controller", "nginx/nginx-ingress",
@@ -334,15 +333,15 @@ def is_gateway_workload(w: Workload, config: Config) -> bool:
 
 
 def selected_workloads(inv: Inventory, svc: K8sObject) -> list[Workload]:
-    return [w for w in inv.workloads if k8s_service_selects(svc, w)]
+    return inv.selected_by(svc)
 
 
 def gateway_services(inv: Inventory, config: Config) -> set[tuple[str, str]]:
     """(namespace, name) of every Service that fronts a gateway workload or is named a gateway."""
     out = set()
+    gateway = {id(w): is_gateway_workload(w, config) for w in inv.workloads}
     for svc in inv.by_kind("Service"):
-        if svc.name in config.gateways or any(
-                is_gateway_workload(w, config) for w in selected_workloads(inv, svc)):
+        if svc.name in config.gateways or any(gateway[id(w)] for w in selected_workloads(inv, svc)):
             out.add((svc.namespace, svc.name))
     return out
 

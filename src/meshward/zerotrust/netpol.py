@@ -121,8 +121,41 @@ class Segmentation:
         self.policies = policies
         self.namespace_labels = namespaces
         self._by_workload = {id(p.workload): p for p in pods}
-        self._selecting: dict[int, list[Policy]] = {
-            id(p.workload): [pol for pol in policies if pol.selects(p)] for p in pods}
+        # A policy whose selector has matchLabels can only select pods carrying its first
+        # label: index those by (namespace, key, value) so selection is not pods x policies.
+        indexed: dict[tuple[str, str, str], list[Policy]] = {}
+        scan_all: list[Policy] = []
+        for pol in policies:
+            if not pol.cilium and pol.namespace and pol.selector.match_labels:
+                k, v = pol.selector.match_labels[0]
+                indexed.setdefault((pol.namespace, k, v), []).append(pol)
+            else:
+                scan_all.append(pol)
+        order = self._order = {id(pol): i for i, pol in enumerate(policies)}
+        self._selecting: dict[int, list[Policy]] = {}
+        self._selected: dict[int, list[PodView]] = {id(pol): [] for pol in policies}
+        for p in pods:
+            candidates = [pol for k, v in p.labels.items()
+                          for pol in indexed.get((p.namespace, k, v), ())] + scan_all
+            chosen = sorted({id(c): c for c in candidates if c.selects(p)}.values(),
+                            key=lambda c: order[id(c)])
+            self._selecting[id(p.workload)] = chosen
+            for pol in chosen:
+                self._selected[id(pol)].append(p)
+        self._default_deny: dict[tuple[str, str], list[Policy]] = {}
+        self._in_namespace: dict[str, list[Policy]] = {}
+        for pol in policies:
+            self._in_namespace.setdefault(pol.namespace, []).append(pol)
+
+    def selected_pods(self, pol: Policy) -> list[PodView]:
+        """The pods ``pol`` selects, in inventory order."""
+        return self._selected.get(id(pol), [])
+
+    def policies_in(self, namespace: str) -> list[Policy]:
+        """Policies of ``namespace`` plus cluster-wide ones (namespace empty)."""
+        found = [*self._in_namespace.get(namespace, []), *self._in_namespace.get("", [])] \
+            if namespace else list(self._in_namespace.get("", []))
+        return sorted(found, key=lambda p: self._order[id(p)])
 
     def pod(self, w: Workload) -> PodView:
         return self._by_workload[id(w)]
@@ -178,8 +211,11 @@ class Segmentation:
                                               self.namespace_labels.get(namespace, {}))
 
     def default_deny(self, namespace: str, direction: str) -> list[Policy]:
-        return [p for p in self.policies
-                if p.isolates(direction) and self.covers_namespace(p, namespace)]
+        key = (namespace, direction)
+        if key not in self._default_deny:
+            self._default_deny[key] = [p for p in self.policies
+                                       if p.isolates(direction) and self.covers_namespace(p, namespace)]
+        return self._default_deny[key]
 
     def allowed_peers(self, pod: PodView) -> list[AllowedPeer]:
         isolating = self.isolating(pod, "ingress")

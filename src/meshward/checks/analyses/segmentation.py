@@ -19,8 +19,8 @@ def _pairs(seg: Segmentation, inv: Inventory, source: str,
     src_svc, dst_svc = inv.services.get(source), inv.services.get(target)
     if src_svc is None or dst_svc is None:
         return []
-    srcs = [seg.pod(w) for w in src_svc.workloads]
-    dsts = [seg.pod(w) for w in dst_svc.workloads]
+    srcs = _distinct([seg.pod(w) for w in src_svc.workloads])
+    dsts = _distinct([seg.pod(w) for w in dst_svc.workloads])
     pairs = [(s, d) for s in srcs for d in dsts]
     same_ns = [(s, d) for s, d in pairs if s.namespace == d.namespace]
     return same_ns or pairs
@@ -52,16 +52,29 @@ def edge_verdict(seg: Segmentation, inv: Inventory, edge: Edge) -> Verdict | Non
     return Verdict(True, "")
 
 
+def _distinct(pods: list[PodView], inv: Inventory | None = None) -> list[PodView]:
+    """One pod view per distinct (service, namespace, labels, ports): the same workload defined
+    in several files behaves identically, so it is evaluated once."""
+    seen: dict[tuple[object, ...], PodView] = {}
+    for pod in pods:
+        key = (inv.service_name_of(pod.workload) if inv else "", pod.namespace,
+               tuple(sorted(pod.labels.items())), tuple(sorted(pod.ns_labels.items())),
+               tuple(pod.ports))
+        seen.setdefault(key, pod)
+    return list(seen.values())
+
+
 def _unused(seg: Segmentation, inv: Inventory, used: set[tuple[str, str]]) -> list[tuple[str, str, str]]:
     out: dict[tuple[str, str], str] = {}
-    for dst in seg.pods:
+    pods = _distinct(seg.pods, inv)
+    for dst in pods:
         dst_svc = inv.service_name_of(dst.workload)
         for pol in seg.isolating(dst, "ingress"):
             for rule in pol.rules("ingress") or []:
                 for peer in rule.peers or ():
                     if peer.kind != "pods" or peer.pods.empty:
                         continue  # only callers the policy names, not whole namespaces
-                    for src in seg.pods:
+                    for src in pods:
                         src_svc = inv.service_name_of(src.workload)
                         if (src is dst or not src_svc or not dst_svc or src_svc == dst_svc
                                 or not peer.matches_pod(src) or (src_svc, dst_svc) in used):

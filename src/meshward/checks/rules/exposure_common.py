@@ -19,7 +19,6 @@ from meshward.checks.ports import admin_port, datastore_of_image, datastore_of_n
 from meshward.findings.finding import ResourceRef
 from meshward.model.compose import ComposePort, ComposeService
 from meshward.model.kubernetes import K8sObject, Workload
-from meshward.model.services import k8s_service_selects
 from meshward.model.source import Location, as_map, as_seq
 
 ALL_INTERFACES = ("", "0.0.0.0", "::", "[::]", "*")
@@ -87,7 +86,7 @@ def _k8s_services(ctx: ScanContext) -> Iterator[Exposed]:
         has_external = bool(as_seq(ks.spec.get("externalIPs")))
         if kind not in ("LoadBalancer", "NodePort") and not has_external:
             continue
-        selected = [w for w in inv.workloads if k8s_service_selects(ks, w)]
+        selected = inv.selected_by(ks)
         stores = [d for d in (workload_datastore(w) for w in selected) if d]
         ports = as_seq(ks.spec.get("ports"))
         for i, raw in enumerate(ports):

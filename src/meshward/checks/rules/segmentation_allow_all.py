@@ -38,7 +38,7 @@ def allow_all_policy(ctx: ScanContext) -> Iterator[Hit]:
     inv = ctx.inventory
     seg = evaluate(inv)
     for pol in seg.policies:
-        selected = [p for p in seg.pods if pol.selects(p)]
+        selected = seg.selected_pods(pol)
         for direction in DIRECTIONS:
             for r in pol.rules(direction) or []:
                 if r.ports is not None or not (r.allows_everyone or r.allows_all_pods):

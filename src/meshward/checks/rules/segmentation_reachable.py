@@ -47,8 +47,7 @@ def reachable_from_everywhere(ctx: ScanContext) -> Iterator[Hit]:
         svc = inv.services.get(svc_name) if svc_name else None
         public = svc is not None and svc.exposure in (Exposure.PUBLIC, Exposure.NODE)
         if not seg.isolated(pod, "ingress"):
-            users = [p for p in seg.policies if p.namespace in ("", pod.namespace)
-                     and p.isolates("ingress")]
+            users = [p for p in seg.policies_in(pod.namespace) if p.isolates("ingress")]
             if not users:
                 continue  # a namespace without any policy is MW501's finding
             yield Hit(f"{pod.name} is selected by no ingress NetworkPolicy although its "
