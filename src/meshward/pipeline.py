@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import pkgutil
 import time
@@ -87,6 +88,19 @@ def build_context(paths: Iterable[Path], config: Config | None = None,
 def scan(paths: Iterable[Path], config: Config | None = None, today: dt.date | None = None,
          rules: Iterable[Rule] | None = None, select: Iterable[str] = ()) -> ScanResult:
     """Scan ``paths`` and return findings with suppressions applied (suppressed ones kept)."""
+    # The model is a large tree of dicts without reference cycles: the cyclic collector only
+    # burns time walking it (about 15% of a large scan), so it waits until the scan is done.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(list(paths), config, today, rules, select)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _scan(paths: list[Path], config: Config | None, today: dt.date | None,
+          rules: Iterable[Rule] | None, select: Iterable[str]) -> ScanResult:
     started = time.perf_counter()
     paths = list(paths)
     ctx = build_context(paths, config, today)

@@ -8,6 +8,7 @@ or debug surface by its port number or by the name given to the port.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Ports that give an operator (or an attacker) control or insight, not a product API.
 # 8081 is deliberately absent: it is as often a plain application port as a Spring Boot
@@ -102,6 +103,7 @@ def image_repository(image: str) -> str:
     return ref
 
 
+@cache
 def datastore_of_name(name: str) -> str | None:
     """The datastore a name (image repository's last part, or a service name) stands for."""
     words = [w for w in _WORD_SPLIT.split(name.lower()) if w]
@@ -113,6 +115,7 @@ def datastore_of_name(name: str) -> str | None:
     return None
 
 
+@cache
 def datastore_of_image(image: str) -> str | None:
     """``redis:7`` -> ``Redis``; ``bitnami/postgresql`` -> ``PostgreSQL``; apps -> ``None``."""
     repo = image_repository(image)

@@ -23,10 +23,13 @@ class Exposure(Enum):
 
     @property
     def rank(self) -> int:
-        return list(Exposure).index(self)
+        return _EXPOSURE_RANK[self]
 
     def widest(self, other: Exposure) -> Exposure:
         return self if self.rank >= other.rank else other
+
+
+_EXPOSURE_RANK = {e: i for i, e in enumerate(Exposure)}
 
 
 @dataclass

@@ -58,8 +58,10 @@ def build_services(inv: Inventory) -> None:
         groups.setdefault((ks.namespace, ks.name), []).append(ks)
     selectors: dict[tuple[str, str], dict[str, str]] = {}
     by_label: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    own_selector = {id(ks): {str(k): str(v) for k, v in as_map(ks.spec.get("selector")).items()}
+                    for ks in k8s_services}
     for gkey, objs in groups.items():
-        sel = {str(k): str(v) for k, v in as_map(objs[0].spec.get("selector")).items()}
+        sel = own_selector[id(objs[0])]
         if sel:
             selectors[gkey] = sel
             k, v = min(sel.items())
@@ -94,7 +96,7 @@ def build_services(inv: Inventory) -> None:
             if not selector_matches(selectors[gkey], labels):
                 continue
             for ks in groups[gkey]:
-                if k8s_service_selects(ks, w):
+                if selector_matches(own_selector[id(ks)], labels):
                     inv.record_selection(ks, w)
                 if inv.service_name_of(ks) is None:
                     svc.k8s_services.append(ks)
