@@ -12,7 +12,7 @@ from typing import Any
 
 from meshward.errors import InputError
 from meshward.findings.finding import Finding
-from meshward.reporters.interface import Report, Reporter
+from meshward.reporters.interface import Report, Reporter, dumps
 from meshward.reporters.summary import (
     SEVERITIES,
     TOOL_NAME,
@@ -39,7 +39,7 @@ class JsonReporter(Reporter):
     """All findings, active and suppressed (``suppressed`` tells which), most severe first."""
 
     def render(self, report: Report) -> str:
-        return json.dumps(to_document(report), indent=2, ensure_ascii=False) + "\n"
+        return dumps(to_document(report))
 
 
 def to_document(report: Report) -> dict[str, Any]:

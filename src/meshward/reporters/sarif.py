@@ -7,7 +7,6 @@ notices become notifications of the single invocation.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,7 +15,7 @@ from urllib.parse import quote
 from meshward.checks.registry import Rule
 from meshward.errors import InputError
 from meshward.findings.finding import Confidence, Finding, Severity
-from meshward.reporters.interface import Report, Reporter
+from meshward.reporters.interface import Report, Reporter, dumps
 from meshward.reporters.summary import (
     TOOL_NAME,
     TOOL_URI,
@@ -54,7 +53,7 @@ _IN_SOURCE = ("comment", "annotation")
 
 class SarifReporter(Reporter):
     def render(self, report: Report) -> str:
-        return json.dumps(to_sarif(report), indent=2, ensure_ascii=False) + "\n"
+        return dumps(to_sarif(report))
 
 
 def to_sarif(report: Report) -> dict[str, Any]:
