@@ -42,7 +42,7 @@ def load_inventory(paths: Iterable[Path], config: Config) -> Inventory:
     """Read every path into one inventory (services and workloads resolved, no graph yet)."""
     paths = list(paths)
     root = paths[0] if paths else Path(".")
-    inv = Inventory(root=str(root))
+    inv = Inventory(root=str(root), roots=[str(p) for p in paths])
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder", "give a folder or file to scan")

@@ -40,14 +40,14 @@ FACTS: list[Fact] = [
     ("online-boutique", "MW402", ("cartservice calls redis-cart", "Redis", "REDIS_ADDR"), ""),
     # sock-shop
     ("sock-shop", "MW201", ("front-end", "NodePort"), "manifests/10-front-end-svc.yaml"),
-    ("sock-shop", "MW401", ("catalogue-db", "MYSQL_ROOT_PASSWORD"), "manifests/07-catalogue-db-dep.yaml"),
-    ("sock-shop", "MW401", ("catalogue-db", "MYSQL_ROOT_PASSWORD"), "complete-demo.yaml"),
+    ("sock-shop", "MW902", ("catalogue-db", "MYSQL_ROOT_PASSWORD"), "manifests/07-catalogue-db-dep.yaml"),
+    ("sock-shop", "MW902", ("catalogue-db", "MYSQL_ROOT_PASSWORD"), "complete-demo.yaml"),
     ("sock-shop", "MW204", ("node-exporter", "hostNetwork"), "node-exporter-daemonset.yaml"),
     ("sock-shop", "MW107", ("node-exporter", "hostPID"), "node-exporter-daemonset.yaml"),
     ("sock-shop", "MW109", ("queue-master", "/var/run/docker.sock"), "docker-compose/docker-compose.yml"),
     # voting-app
-    ("voting-app", "MW401", ("POSTGRES_PASSWORD",), "docker-compose.yml"),
-    ("voting-app", "MW401", ("POSTGRES_PASSWORD",), "k8s-specifications/db-deployment.yaml"),
+    ("voting-app", "MW902", ("POSTGRES_PASSWORD",), "docker-compose.yml"),
+    ("voting-app", "MW902", ("POSTGRES_PASSWORD",), "k8s-specifications/db-deployment.yaml"),
     ("voting-app", "MW201", ("vote", "NodePort"), "k8s-specifications/vote-service.yaml"),
     ("voting-app", "MW201", ("result", "NodePort"), "k8s-specifications/result-service.yaml"),
 ]
@@ -107,5 +107,5 @@ def test_known_clean_objects_are_not_flagged() -> None:
     # postgres:15-alpine (voting-app) is supported until 2027-11-11.
     assert not matching("voting-app", "MW304", "postgres")
     # voting-app's secrets come only from the literal POSTGRES_PASSWORD, nothing else.
-    assert {f.message.split(" sets ")[1] for f in findings("voting-app") if f.rule_id == "MW401"} == {
-        "POSTGRES_PASSWORD to a literal value"}
+    assert {f.message.split(" is set ")[0] for f in findings("voting-app") if f.rule_id == "MW902"} == {
+        "POSTGRES_PASSWORD"}

@@ -21,6 +21,12 @@ _ADDRESS = re.compile(
 _ADDRESSY_NAME = re.compile(r"HOST|ADDR|URL|URI|SERVER|ENDPOINT|SERVICE|DSN|BROKER|UPSTREAM|TARGET|"
                             r"BACKEND|API|CONN|PEERS?|NODES?|CLUSTER", re.IGNORECASE)
 CLUSTER_SUFFIX = ".svc.cluster.local"
+_URL_PASSWORD = re.compile(r"(?P<pre>[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:@/]*:)[^\s@/]+(?P<at>@)")
+
+
+def redact_url_passwords(text: str) -> str:
+    """``postgres://app:s3cret@db`` -> ``postgres://app:***@db``: evidence never shows secrets."""
+    return _URL_PASSWORD.sub(lambda m: f"{m.group('pre')}***{m.group('at')}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,7 @@ def _value_edges(graph: ServiceGraph, source: str, ev: EnvVar, kind: str, resolv
         target = resolve(addr.host)  # type: ignore[operator]
         if not target or target == source:
             continue
-        evidence = _edge_evidence(ev, addr, kind, f"{ev.name}={ev.value}")
+        evidence = _edge_evidence(ev, addr, kind, f"{ev.name}={redact_url_passwords(ev.value)}")
         if evidence.confidence is Confidence.LOW:
             continue  # a bare word in a variable that is not an address: not evidence
         graph.add(source, target, evidence)

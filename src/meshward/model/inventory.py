@@ -106,6 +106,7 @@ class Inventory:
     """Everything one scan read, plus the input errors and notices it met."""
 
     root: str
+    roots: list[str] = field(default_factory=list)  # every path scanned (root is the first)
     objects: list[K8sObject] = field(default_factory=list)
     workloads: list[Workload] = field(default_factory=list)
     compose_files: list[ComposeFile] = field(default_factory=list)

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 
 from meshward.checks.context import ScanContext
 from meshward.checks.images import global_arg_defaults, resolve_build_args
-from meshward.checks.registry import Hit, rule
-from meshward.checks.rules.literal_secrets import (
+from meshward.checks.literals import (
     env_pairs,
     is_literal_secret,
     is_secret_name,
     redact,
 )
+from meshward.checks.registry import Hit, rule
 from meshward.findings.finding import Confidence, Severity
 from meshward.model.dockerfile import Dockerfile, Instruction, Stage
 

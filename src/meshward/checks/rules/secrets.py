@@ -8,11 +8,13 @@ ACL policies.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule, rule
 from meshward.findings.finding import Confidence, Severity
+from meshward.model.kubernetes import K8sObject
 
 _HC = ("SEC-HARDCODED",)
 _REFS = ("https://owasp.org/www-community/vulnerabilities/Use_of_hard-coded_password",
@@ -28,9 +30,10 @@ def _engine(ctx: ScanContext) -> object:
     for seen, result in _CACHE:
         if seen is ctx:
             return result
-    root = Path(ctx.inventory.root or ".")
-    result = scan_paths([root], Options(jwt_max_lifetime_hours=ctx.config.jwt_max_lifetime_hours),
-                        exclude=ctx.config.exclude) if root.exists() else None
+    roots = [Path(r) for r in (ctx.inventory.roots or [ctx.inventory.root or "."])]
+    roots = [r for r in roots if r.exists()]
+    result = scan_paths(roots, Options(jwt_max_lifetime_hours=ctx.config.jwt_max_lifetime_hours),
+                        exclude=ctx.config.exclude) if roots else None
     _CACHE[:] = [(ctx, result)]
     return result
 
@@ -44,7 +47,39 @@ def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
         return
     for m in result.matches:
         if m.kind.value == rule_id:
-            yield hit_of(m)
+            yield _as_loaded(ctx, hit_of(m))
+
+
+def _as_loaded(ctx: ScanContext, hit: Hit) -> Hit:
+    """The engine reads files on its own; name the object as the scan loaded it (namespace
+    from kustomize, service from the inventory) when the two agree on file, kind and name."""
+    if hit.resource is None:
+        return hit
+    index = _objects_by_place(ctx)
+    obj = index.get((hit.location.path, hit.resource.kind, hit.resource.name))
+    if obj is None or obj.ref == hit.resource:
+        return hit
+    service = hit.service
+    for w in ctx.inventory.workloads:
+        if w.obj is obj:
+            service = ctx.inventory.service_name_of(w) or service
+            break
+    return replace(hit, resource=obj.ref, service=service,
+                   message=hit.message.replace(str(hit.resource), str(obj.ref)))
+
+
+_INDEX: list[tuple[ScanContext, dict[tuple[str, str, str], K8sObject]]] = []
+
+
+def _objects_by_place(ctx: ScanContext) -> dict[tuple[str, str, str], K8sObject]:
+    for seen, index in _INDEX:
+        if seen is ctx:
+            return index
+    index = {}
+    for obj in ctx.inventory.objects:
+        index.setdefault((obj.location.path, obj.kind, obj.name), obj)
+    _INDEX[:] = [(ctx, index)]
+    return index
 
 
 @rule(id="MW901", title="Hardcoded credential of a known format", severity=Severity.HIGH,

@@ -33,8 +33,13 @@ def blocked_dependency(ctx: ScanContext) -> Iterator[Hit]:
     for edge in ctx.graph.sorted_edges():
         if not edge.blocked_by_policy or edge.confidence is not Confidence.HIGH:
             continue  # an address guessed from a variable name is not enough to report
-        ev = min(edge.evidence, key=lambda e: e.location)
         svc = ctx.graph.services.get(edge.source)
+        # Point at the Kubernetes evidence (the same call may also be declared in compose,
+        # where NetworkPolicies do not apply).
+        k8s_paths = {w.obj.location.path for w in svc.workloads} if svc else set()
+        k8s_paths |= {cm.location.path for cm in ctx.inventory.by_kind("ConfigMap")}
+        candidates = [e for e in edge.evidence if e.location.path in k8s_paths] or edge.evidence
+        ev = min(candidates, key=lambda e: e.location)
         ref = svc.workloads[0].ref if svc and svc.workloads else None
         yield Hit(f"{edge.source} is configured to call {edge.target} ({ev.detail}) but the "
                   f"NetworkPolicies block it: {edge.policy_note}", ev.location, ref, edge.source,
