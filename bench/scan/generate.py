@@ -88,6 +88,53 @@ COMPOSE_SERVICE = """\
     depends_on: [{dep_a}]
 """
 
+TEAM = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: default-deny, namespace: {ns}}}
+spec:
+  podSelector: {{}}
+  policyTypes: [Ingress, Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: allow-team, namespace: {ns}}}
+spec:
+  podSelector: {{matchLabels: {{team: {ns}}}}}
+  ingress:
+  - from: [{{podSelector: {{matchExpressions: [{{key: app, operator: Exists}}]}}}}]
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {{name: default, namespace: {ns}}}
+spec: {{mtls: {{mode: {mtls}}}}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {{name: allow-team, namespace: {ns}}}
+spec:
+  rules:
+  - from: [{{source: {{namespaces: [{ns}]}}}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: {first}, namespace: {ns}}}
+spec:
+  rules:
+  - host: {first}.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {{service: {{name: {first}, port: {{number: {port}}}}}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: {ns}-devs, namespace: {ns}}}
+subjects: [{{kind: Group, name: {ns}-devs, apiGroup: rbac.authorization.k8s.io}}]
+roleRef: {{kind: ClusterRole, name: edit, apiGroup: rbac.authorization.k8s.io}}
+"""
+
 DOCKERFILE = """\
 FROM python:3.12-slim AS build
 WORKDIR /src
@@ -137,7 +184,10 @@ def generate(out: Path, n: int, seed: int = 7) -> int:
             (folder / "images" / name / "Dockerfile").write_text(DOCKERFILE.format(**values))
             files += 2
         (folder / "docker-compose.yml").write_text("\n".join(compose))
-        files += 1
+        (folder / "k8s" / "team.yaml").write_text(TEAM.format(
+            ns=ns, first=members[0], port=ports[members[0]],
+            mtls="PERMISSIVE" if team_start % 30 == 0 else "STRICT"))
+        files += 2
     return files
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import Location, as_map
+from meshward.zerotrust.cache import once
 from meshward.zerotrust.selectors import parse_selector
 
 ROOT_NAMESPACE = "istio-system"
@@ -32,7 +33,11 @@ def is_istio(obj: K8sObject) -> bool:
 
 
 def in_use(inv: Inventory) -> bool:
-    """Istio resources, injection labels on namespaces or pods."""
+    """Istio resources, injection labels on namespaces or pods (computed once per inventory)."""
+    return once(inv, "istio.in_use", lambda: _in_use(inv))
+
+
+def _in_use(inv: Inventory) -> bool:
     if any(is_istio(o) for o in inv.objects):
         return True
     for ns in inv.by_kind("Namespace"):
@@ -61,7 +66,8 @@ def _pod_inject(w: Workload) -> tuple[str | None, Location | None]:
 def injection(inv: Inventory, w: Workload) -> Injection:
     if w.namespace in SYSTEM_NAMESPACES:
         return Injection(False, f"Istio never injects into {w.namespace}")
-    ns = next((o for o in inv.by_kind("Namespace") if o.name == w.namespace), None)
+    ns = once(inv, "istio.namespaces",
+              lambda: {o.name: o for o in reversed(inv.by_kind("Namespace"))}).get(w.namespace)
     ns_label = ns.labels.get("istio-injection") if ns else None
     pod_value, pod_loc = _pod_inject(w)
     if ns is not None and ns_label == "disabled":
@@ -111,9 +117,25 @@ def selects(obj: K8sObject, w: Workload) -> bool:
     return parse_selector({"matchLabels": sel.get("matchLabels")}).matches(w.pod_labels)
 
 
+def _pas_by_namespace(inv: Inventory) -> dict[str, list[K8sObject]]:
+    out: dict[str, list[K8sObject]] = {}
+    for o in inv.by_kind("PeerAuthentication"):
+        if is_istio(o):
+            out.setdefault(o.namespace, []).append(o)
+    return out
+
+
 def effective_mtls(inv: Inventory, w: Workload, root: str = ROOT_NAMESPACE) -> Mtls:
-    pas = [o for o in inv.by_kind("PeerAuthentication") if is_istio(o)]
-    chain: list[K8sObject | None] = [mesh_policy(inv, root)]
+    """The mTLS mode that applies to ``w`` (computed once per workload and inventory)."""
+    cache: dict[int, Mtls] = once(inv, f"istio.mtls:{root}", dict)
+    if id(w) not in cache:
+        cache[id(w)] = _effective_mtls(inv, w, root)
+    return cache[id(w)]
+
+
+def _effective_mtls(inv: Inventory, w: Workload, root: str) -> Mtls:
+    pas = once(inv, "istio.pas", lambda: _pas_by_namespace(inv)).get(w.namespace, [])
+    chain: list[K8sObject | None] = [once(inv, f"istio.mesh:{root}", lambda: mesh_policy(inv, root))]
     if w.namespace != root:
         chain.append(_first([o for o in pas if o.namespace == w.namespace and not _has_selector(o)]))
     workload_pa = None
