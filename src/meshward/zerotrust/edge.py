@@ -19,6 +19,7 @@ from meshward.config import Config
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import Location, as_map, as_seq
+from meshward.zerotrust.cache import once
 
 GATEWAY_IMAGES = ("ingress-nginx/controller", "nginx-ingress-controller", "nginx/nginx-ingress",
                   "traefik", "kong", "envoyproxy/envoy", "envoyproxy/gateway", "contour",
@@ -416,10 +417,9 @@ def _svc_name(backend: dict[str, object]) -> str:
 
 
 def _service(inv: Inventory, ns: str, name: str) -> K8sObject | None:
-    for svc in inv.by_kind("Service"):
-        if svc.namespace == ns and svc.name == name:
-            return svc
-    return None
+    index = once(inv, "edge.services",
+                 lambda: {(s.namespace, s.name): s for s in reversed(inv.by_kind("Service"))})
+    return index.get((ns, name))
 
 
 _HOST = re.compile(r"Host(?:SNI)?\(([^)]*)\)")

@@ -213,8 +213,12 @@ class Segmentation:
     def default_deny(self, namespace: str, direction: str) -> list[Policy]:
         key = (namespace, direction)
         if key not in self._default_deny:
-            self._default_deny[key] = [p for p in self.policies
-                                       if p.isolates(direction) and self.covers_namespace(p, namespace)]
+            # Only the namespace's own policies and Cilium ones can cover it.
+            pool = [p for p in self.policies_in(namespace)] + [
+                p for p in self.policies if p.cilium and p.namespace not in ("", namespace)]
+            self._default_deny[key] = sorted(
+                {id(p): p for p in pool if p.isolates(direction)
+                 and self.covers_namespace(p, namespace)}.values(), key=lambda p: self._order[id(p)])
         return self._default_deny[key]
 
     def allowed_peers(self, pod: PodView) -> list[AllowedPeer]:

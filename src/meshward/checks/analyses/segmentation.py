@@ -10,6 +10,7 @@ from __future__ import annotations
 from meshward.checks.context import ScanContext
 from meshward.model.graph import EXTERNAL, Edge
 from meshward.model.inventory import Inventory
+from meshward.zerotrust.cache import once
 from meshward.zerotrust.netpol import Segmentation, Verdict, evaluate, pod_port
 from meshward.zerotrust.peers import PodView
 
@@ -26,14 +27,20 @@ def _pairs(seg: Segmentation, inv: Inventory, source: str,
     return same_ns or pairs
 
 
+def configmap_paths(inv: Inventory) -> set[str]:
+    """Files holding ConfigMaps (computed once per inventory)."""
+    return once(inv, "configmap-paths", lambda: {cm.location.path for cm in inv.by_kind("ConfigMap")})
+
+
 def _from_kubernetes(inv: Inventory, edge: Edge) -> bool:
     """Is the edge declared by a Kubernetes workload (env or ConfigMap), not by compose?"""
     svc = inv.services.get(edge.source)
     if svc is None:
         return False
     paths = {w.obj.location.path for w in svc.workloads}
-    paths |= {cm.location.path for cm in inv.by_kind("ConfigMap")}
-    return any(ev.kind in ("env", "configmap") and ev.location.path in paths for ev in edge.evidence)
+    cms = configmap_paths(inv)
+    return any(ev.kind in ("env", "configmap") and (ev.location.path in paths or ev.location.path in cms)
+               for ev in edge.evidence)
 
 
 def edge_verdict(seg: Segmentation, inv: Inventory, edge: Edge) -> Verdict | None:

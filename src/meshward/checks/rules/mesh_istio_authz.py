@@ -50,8 +50,14 @@ def no_default_deny_authz(ctx: ScanContext) -> Iterator[Hit]:
         return
     allows = [p for p in _policies(ctx, "AuthorizationPolicy") if istio.action(p) == "ALLOW"]
     by_ns: dict[str, list[Workload]] = {}
+    allows_in: dict[str, list[K8sObject]] = {}
+    for p in allows:
+        allows_in.setdefault(p.namespace, []).append(p)
     for w in sorted(_meshed(ctx), key=lambda w: w.obj.location):
-        if not any(istio.policy_applies(p, w) for p in allows):
+        # only policies of the workload's namespace or the root namespace can apply to it
+        near = allows_in.get(w.namespace, []) + (
+            allows_in.get(istio.ROOT_NAMESPACE, []) if w.namespace != istio.ROOT_NAMESPACE else [])
+        if not any(istio.policy_applies(p, w) for p in near):
             by_ns.setdefault(w.namespace, []).append(w)
     declared = {o.name: o for o in inv.by_kind("Namespace")}
     for ns, ws in sorted(by_ns.items()):

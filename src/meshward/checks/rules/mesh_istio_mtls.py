@@ -96,13 +96,16 @@ def peer_auth_plaintext(ctx: ScanContext) -> Iterator[Hit]:
     mesh = istio.mesh_policy(inv)
     mesh_mode = istio.pa_mode(mesh) if mesh is not None else "PERMISSIVE (default)"
     meshed = _meshed(ctx)
+    decided_by: dict[int, list[Workload]] = {}
+    for w in meshed:
+        decided_by.setdefault(id(istio.effective_mtls(inv, w).source), []).append(w)
     for pa in inv.by_kind("PeerAuthentication"):
         if not istio.is_istio(pa) or pa is mesh:
             continue
         if pa.namespace == istio.ROOT_NAMESPACE and as_map(pa.spec.get("selector")):
             continue  # ignored by Istio: selector policies in the root namespace
         mode = istio.pa_mode(pa)
-        decided = [w for w in meshed if istio.effective_mtls(inv, w).source is pa]
+        decided = decided_by.get(id(pa), [])
         scope = (f"workloads {names([w.name for w in decided])}" if decided
                  else "no workload in the scanned files")
         if mode in ("PERMISSIVE", "DISABLE"):
