@@ -59,3 +59,15 @@ def test_content_detection() -> None:
     assert looks_like_dockerfile("# hi\nARG X=1\nFROM alpine:3.20\n")
     assert not looks_like_dockerfile("hello\nFROM x\n")
     assert not looks_like_dockerfile("ARG only\n")
+
+
+def test_dockerfile_variants_need_dockerfile_content(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from meshward.config import Config
+    from meshward.pipeline import load_inventory
+
+    (tmp_path / "Dockerfile.prod").write_text("FROM alpine:3.20\nUSER 1000\n")
+    (tmp_path / "dockerfile.py").write_text('"""module"""\nimport os\n')
+    (tmp_path / "api.dockerfile").write_text("FROM alpine:3.20\n")
+    inv = load_inventory([tmp_path], Config())
+    assert inv.errors == []
+    assert sorted(d.path for d in inv.dockerfiles) == ["Dockerfile.prod", "api.dockerfile"]

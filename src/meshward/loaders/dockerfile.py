@@ -19,9 +19,15 @@ _FLAG = re.compile(r"^--([a-z-]+)(?:=(\S*))?$")
 
 
 def is_dockerfile_name(path: str) -> bool:
+    """``Dockerfile``, ``Containerfile`` and ``*.dockerfile`` are Dockerfiles by name alone."""
     name = Path(path).name.lower()
-    return (name in ("dockerfile", "containerfile") or name.startswith(("dockerfile.", "containerfile."))
-            or name.endswith((".dockerfile", ".containerfile")))
+    return name in ("dockerfile", "containerfile") or name.endswith((".dockerfile", ".containerfile"))
+
+
+def is_dockerfile_variant(path: str) -> bool:
+    """``Dockerfile.prod`` and the like: Dockerfiles when their content says so too
+    (``dockerfile.py`` is a Python module)."""
+    return Path(path).name.lower().startswith(("dockerfile.", "containerfile."))
 
 
 def looks_like_dockerfile(text: str) -> bool:

@@ -143,8 +143,9 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
         out.files_read += 1
         out.text_files.append(name)
         src = SourceFile(name, text, str(path))
-        if dockerfile.is_dockerfile_name(name) or (not is_yaml and "." not in lower
-                                                   and dockerfile.looks_like_dockerfile(text)):
+        if dockerfile.is_dockerfile_name(name) or (
+                not is_yaml and ("." not in lower or dockerfile.is_dockerfile_variant(name))
+                and dockerfile.looks_like_dockerfile(text)):
             out.extend(dockerfile.parse_dockerfile(src))
             continue
         if not is_yaml or path in plan.patch_files or path in plan.kustomizations:
