@@ -45,10 +45,8 @@ def choose_rules(rules: Sequence[Rule] | None, select: Iterable[str],
     return [r for r in chosen if r.id.upper() not in off]
 
 
-def run_rules(ctx: ScanContext, rules: Sequence[Rule] | None = None,
-              select: Iterable[str] = ()) -> tuple[list[Finding], list[InputError]]:
-    """Run every rule (or the selected ones). A crashing rule becomes an input error, not a crash."""
-    chosen = choose_rules(rules, select, ctx.config.disabled_rules)
+def run_rules(ctx: ScanContext, chosen: Sequence[Rule]) -> tuple[list[Finding], list[InputError]]:
+    """Run these rules (see :func:`choose_rules`). A crashing rule becomes an input error."""
     findings: list[Finding] = []
     errors: list[InputError] = []
     seen: set[str] = set()

@@ -52,7 +52,7 @@ class Suppressor:
         lines = self._file_lines(f.location.path)
         # The finding's own line, or a comment line just above it.
         candidates = [line - 1]
-        if line >= 2 and lines[line - 2].lstrip().startswith("#") if len(lines) >= line - 1 else False:
+        if 2 <= line <= len(lines) + 1 and lines[line - 2].lstrip().startswith("#"):
             candidates.append(line - 2)
         for idx in candidates:
             if 0 <= idx < len(lines) and "meshward:" in lines[idx]:

@@ -14,8 +14,7 @@ from pathlib import Path
 from meshward.errors import InputError
 from meshward.loaders import kubernetes
 from meshward.loaders.interface import LoadResult, SourceFile
-from meshward.model.kubernetes import K8sObject
-from meshward.model.source import Location
+from meshward.model.source import Location, set_line
 
 RENDER_TIMEOUT_S = 120
 _SOURCE = re.compile(r"^# Source: (?P<path>\S+)\s*$", re.MULTILINE)
@@ -51,8 +50,9 @@ def render_chart(chart: Path, shown_chart: str) -> LoadResult:
         loaded = kubernetes.load_documents(src, docs, origin="helm", origin_dir=shown_chart)
         template_text = _read(chart / template_rel)
         for obj in loaded.objects:
+            # Lines of a rendered body mean nothing in the template: point at the object.
             obj.location = Location(shown, _kind_line(template_text, obj.kind))
-            _flatten_lines(obj, obj.location.line)
+            set_line(obj.body, obj.location.line)
         out.extend(loaded)
     return out
 
@@ -67,10 +67,3 @@ def _read(path: Path) -> str:
 def _kind_line(text: str, kind: str) -> int:
     m = re.search(rf"^kind:\s*{re.escape(kind)}\s*$", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else 1
-
-
-def _flatten_lines(obj: K8sObject, line: int) -> None:
-    """Lines of a rendered body mean nothing in the template: point everything at the object."""
-    from meshward.loaders.walk import _set_line
-
-    _set_line(obj.body, line)

@@ -106,3 +106,18 @@ def as_seq(value: Any) -> YSeq:
     if isinstance(value, list):
         return YSeq(value)
     return YSeq()
+
+
+def set_line(value: YMap | YSeq, line: int) -> None:
+    """Point ``value`` and everything inside it at one line (rendered output with no source)."""
+    value.line = line
+    if isinstance(value, YMap):
+        for key, item in value.items():
+            value.key_lines[key] = line
+            if isinstance(item, (YMap, YSeq)):
+                set_line(item, line)
+    else:
+        value.item_lines = [line] * len(value)
+        for item in value:
+            if isinstance(item, (YMap, YSeq)):
+                set_line(item, line)

@@ -8,7 +8,7 @@ address or a node's after load-balancer SNAT depends on the cluster, not on the 
 from __future__ import annotations
 
 from meshward.checks.context import ScanContext
-from meshward.model.graph import EXTERNAL, Edge
+from meshward.model.graph import EXTERNAL, Edge, Evidence
 from meshward.model.inventory import Inventory
 from meshward.zerotrust.cache import once
 from meshward.zerotrust.netpol import Segmentation, Verdict, evaluate, pod_port
@@ -32,15 +32,20 @@ def configmap_paths(inv: Inventory) -> set[str]:
     return once(inv, "configmap-paths", lambda: {cm.location.path for cm in inv.by_kind("ConfigMap")})
 
 
-def _from_kubernetes(inv: Inventory, edge: Edge) -> bool:
-    """Is the edge declared by a Kubernetes workload (env or ConfigMap), not by compose?"""
+def kubernetes_evidence(inv: Inventory, edge: Edge) -> list[Evidence]:
+    """The edge's evidence that sits in the caller's Kubernetes manifests or in ConfigMaps
+    (the same call may also be declared in compose, where NetworkPolicies do not apply)."""
     svc = inv.services.get(edge.source)
     if svc is None:
-        return False
+        return []
     paths = {w.obj.location.path for w in svc.workloads}
     cms = configmap_paths(inv)
-    return any(ev.kind in ("env", "configmap") and (ev.location.path in paths or ev.location.path in cms)
-               for ev in edge.evidence)
+    return [ev for ev in edge.evidence if ev.location.path in paths or ev.location.path in cms]
+
+
+def _from_kubernetes(inv: Inventory, edge: Edge) -> bool:
+    """Is the edge declared by a Kubernetes workload (env or ConfigMap), not by compose?"""
+    return any(ev.kind in ("env", "configmap") for ev in kubernetes_evidence(inv, edge))
 
 
 def edge_verdict(seg: Segmentation, inv: Inventory, edge: Edge) -> Verdict | None:

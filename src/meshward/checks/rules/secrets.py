@@ -15,11 +15,11 @@ from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule, rule
 from meshward.findings.finding import Confidence, Severity
 from meshward.model.kubernetes import K8sObject
+from meshward.zerotrust.cache import once
 
 _HC = ("SEC-HARDCODED",)
 _REFS = ("https://owasp.org/www-community/vulnerabilities/Use_of_hard-coded_password",
          "https://cwe.mitre.org/data/definitions/798.html")
-_CACHE: list[tuple[ScanContext, object]] = []
 
 
 def _engine(ctx: ScanContext) -> object:
@@ -27,15 +27,13 @@ def _engine(ctx: ScanContext) -> object:
     from meshward.secrets.engine import scan_paths
     from meshward.secrets.scanner import Options
 
-    for seen, result in _CACHE:
-        if seen is ctx:
-            return result
-    roots = [Path(r) for r in (ctx.inventory.roots or [ctx.inventory.root or "."])]
-    roots = [r for r in roots if r.exists()]
-    result = scan_paths(roots, Options(jwt_max_lifetime_hours=ctx.config.jwt_max_lifetime_hours),
-                        exclude=ctx.config.exclude) if roots else None
-    _CACHE[:] = [(ctx, result)]
-    return result
+    def run() -> object:
+        roots = [Path(r) for r in (ctx.inventory.roots or [ctx.inventory.root or "."])]
+        roots = [r for r in roots if r.exists()]
+        return scan_paths(roots, Options(jwt_max_lifetime_hours=ctx.config.jwt_max_lifetime_hours),
+                          exclude=ctx.config.exclude) if roots else None
+
+    return once(ctx, "secrets.engine", run)
 
 
 def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
@@ -68,18 +66,14 @@ def _as_loaded(ctx: ScanContext, hit: Hit) -> Hit:
                    message=hit.message.replace(str(hit.resource), str(obj.ref)))
 
 
-_INDEX: list[tuple[ScanContext, dict[tuple[str, str, str], K8sObject]]] = []
-
-
 def _objects_by_place(ctx: ScanContext) -> dict[tuple[str, str, str], K8sObject]:
-    for seen, index in _INDEX:
-        if seen is ctx:
-            return index
-    index = {}
-    for obj in ctx.inventory.objects:
-        index.setdefault((obj.location.path, obj.kind, obj.name), obj)
-    _INDEX[:] = [(ctx, index)]
-    return index
+    def build() -> dict[tuple[str, str, str], K8sObject]:
+        index: dict[tuple[str, str, str], K8sObject] = {}
+        for obj in ctx.inventory.objects:
+            index.setdefault((obj.location.path, obj.kind, obj.name), obj)
+        return index
+
+    return once(ctx.inventory, "secrets.objects-by-place", build)
 
 
 @rule(id="MW901", title="Hardcoded credential of a known format", severity=Severity.HIGH,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from meshward.checks.analyses.segmentation import configmap_paths
+from meshward.checks.analyses.segmentation import kubernetes_evidence
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, rule
 from meshward.findings.finding import Confidence, Severity
@@ -35,12 +35,7 @@ def blocked_dependency(ctx: ScanContext) -> Iterator[Hit]:
         if not edge.blocked_by_policy or edge.confidence is not Confidence.HIGH:
             continue  # an address guessed from a variable name is not enough to report
         svc = ctx.graph.services.get(edge.source)
-        # Point at the Kubernetes evidence (the same call may also be declared in compose,
-        # where NetworkPolicies do not apply).
-        own = {w.obj.location.path for w in svc.workloads} if svc else set()
-        cms = configmap_paths(ctx.inventory)
-        candidates = [e for e in edge.evidence
-                      if e.location.path in own or e.location.path in cms] or edge.evidence
+        candidates = kubernetes_evidence(ctx.inventory, edge) or edge.evidence
         ev = min(candidates, key=lambda e: e.location)
         ref = svc.workloads[0].ref if svc and svc.workloads else None
         yield Hit(f"{edge.source} is configured to call {edge.target} ({ev.detail}) but the "
