@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from meshward.errors import InputError
+from meshward.model.cloud import CloudResource
 from meshward.model.compose import ComposeFile, ComposeService
 from meshward.model.dockerfile import Dockerfile
 from meshward.model.kubernetes import EnvVar, K8sObject, Workload
@@ -116,6 +117,7 @@ class Inventory:
     notices: list[str] = field(default_factory=list)
     files_read: int = 0
     text_files: list[str] = field(default_factory=list)  # every readable file seen, for detectors
+    cloud_resources: list[CloudResource] = field(default_factory=list)  # Terraform, plans, live
 
     def __post_init__(self) -> None:
         self._by_kind: dict[str, list[K8sObject]] | None = None
