@@ -251,3 +251,27 @@ def test_bad_input_is_an_error_with_line_and_the_rest_goes_on(world: tuple[Path,
     # the rest of the partial report was read and joined
     assert sorted(dict(f.extra)["vulnerability"] for f in result.findings) == [
         "CVE-2024-2961", "CVE-2024-6345"]
+
+
+def test_grouped_per_service_and_image(world: tuple[Path, Path, Path]) -> None:
+    from meshward.vuln.group import render_text
+
+    tree, reports, osv = world
+    inv = load_inventory([tree], Config())
+    trivy = _write(reports / "trivy.json", docs.TRIVY)
+    grype = _write(reports / "grype.json", docs.GRYPE)
+    result = vulnerability_findings(inv, reports=[trivy, grype])
+    assert render_text(result.findings) == (
+        "service web\n"
+        "  Image/docker.io/library/python:3.12-slim (base image of worker/Dockerfile): 3 high; 2 fixable\n"
+        "    high     CVE-2023-31484 perl-base 5.36.0-7+deb12u1: no fix yet\n"
+        "    high     CVE-2024-2961 libc6 2.36-9+deb12u4: fixed in 2.36-9+deb12u7\n"
+        "    high     CVE-2024-6345 setuptools 69.0.3: fixed in 70.0.0, 69.5.2\n"
+        "service worker\n"
+        "  Image/docker.io/library/python:3.12-slim (base image of worker/Dockerfile): 3 high; 2 fixable\n"
+        "    high     CVE-2023-31484 perl-base 5.36.0-7+deb12u1: no fix yet\n"
+        "    high     CVE-2024-2961 libc6 2.36-9+deb12u4: fixed in 2.36-9+deb12u7\n"
+        "    high     CVE-2024-6345 setuptools 69.0.3: fixed in 70.0.0, 69.5.2\n"
+        "service (no service)\n"
+        "  Image/registry.example.com/shop/storefront:2.1.0: 1 high; 1 fixable\n"
+        "    high     GHSA-35jh-r3h4-6jhm lodash 4.17.20: fixed in 4.17.21\n")

@@ -58,8 +58,10 @@ class Collected:
 
 
 def read_document(path: Path, shown: str, errors: list[InputError], *,
-                  quiet_unknown: bool = False) -> Document | None:
-    """Read one report or SBOM; unknown or malformed files become input errors."""
+                  in_tree: bool = False) -> Document | None:
+    """Read one report or SBOM; unknown or malformed files become input errors. A file met
+    while walking a scanned tree (``in_tree``) may be any JSON, and the tree loader already
+    reports JSON that does not parse: only problems inside a recognised report are added."""
     try:
         size = path.stat().st_size
         if size > MAX_REPORT_BYTES:
@@ -73,13 +75,15 @@ def read_document(path: Path, shown: str, errors: list[InputError], *,
     try:
         value = loads(text)
     except JSONLocError as exc:
+        if in_tree:
+            return None
         errors.append(InputError(shown, exc.line, f"report is not valid JSON: {exc.message}",
                                  "give the JSON output (trivy -f json, grype -o json, "
                                  "cyclonedx-json or spdx-json)"))
         return None
     found = detect(value)
     if found is None:
-        if not quiet_unknown:
+        if not in_tree:
             errors.append(InputError(shown, 1, "not a Trivy or Grype JSON report, nor a "
                                      "CycloneDX or SPDX JSON SBOM",
                                      "give the JSON output of trivy, grype, syft or another SBOM tool"))
