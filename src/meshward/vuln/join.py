@@ -328,8 +328,9 @@ def vulnerability_findings(inventory: Inventory, *, reports: Sequence[Path] = ()
     collect(inventory, documents, osv_dir=osv_dir, lockfiles=lockfiles, out=out)
     findings: list[Finding] = []
     seen: set[str] = set()
+    rules = {r: get_rule(r) for r in (RULE_REPORTED, RULE_OSV_IMAGE, RULE_OSV_LOCKFILE)}
     for vh in out.hits:
-        rule = get_rule(vh.rule_id)
+        rule = rules[vh.rule_id]
         if rule is None:  # pragma: no cover - the rules ship with this package
             raise RuntimeError(f"rule {vh.rule_id} is not registered")
         f = finding_from_hit(rule, vh.hit)

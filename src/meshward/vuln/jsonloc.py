@@ -1,21 +1,22 @@
 """JSON parsing that remembers the line of every object, for errors that say file:line.
 
-The C scanner of :mod:`json` cannot report positions, so this uses the standard library's
-pure-Python scanner with ``parse_object`` wrapped: each object becomes a :class:`YMap`
-whose ``line`` is where its ``{`` stands. Arrays stay plain lists.
+The C decoder of :mod:`json` does the parsing; its ``object_pairs_hook`` is called once per
+object, in the order the objects close. A string-aware pass over the text (a C regular
+expression) finds where each ``{`` and ``}`` stands, so the n-th call of the hook belongs to
+the n-th ``}``, whose ``{`` gives the line. Objects become :class:`YMap`; arrays stay lists.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
-import json.decoder
-import json.scanner
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from meshward.model.source import YMap
 
-_JSON_OBJECT: Any = getattr(json.decoder, "JSONObject")  # noqa: B009 - untyped in typeshed
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}]', re.DOTALL)
 
 
 class JSONLocError(Exception):
@@ -25,6 +26,18 @@ class JSONLocError(Exception):
         self.line = line
 
 
+def _open_positions(text: str) -> Iterator[int]:
+    """The offset of each object's ``{``, in the order the objects close."""
+    stack: list[int] = []
+    for m in _TOKENS.finditer(text):
+        at = m.start()
+        c = text[at]
+        if c == "{":
+            stack.append(at)
+        elif c == "}":
+            yield stack.pop() if stack else at
+
+
 def loads(text: str) -> Any:
     """Parse ``text``; objects are :class:`YMap` with 1-based ``line``. Raises JSONLocError."""
     starts = [0]
@@ -32,24 +45,15 @@ def loads(text: str) -> Any:
     while pos != -1:
         starts.append(pos + 1)
         pos = text.find("\n", pos + 1)
+    opens = _open_positions(text)
 
-    def line_at(index: int) -> int:
-        return bisect.bisect_right(starts, index)
-
-    decoder = json.JSONDecoder()
-
-    def parse_object(s_and_end: tuple[str, int], strict: bool, scan_once: Any, object_hook: Any,
-                     object_pairs_hook: Any, memo: Any = None) -> tuple[YMap, int]:
-        _, end = s_and_end
-        pairs, after = _JSON_OBJECT(s_and_end, strict, scan_once, None, list, memo)
+    def hook(pairs: list[tuple[str, Any]]) -> YMap:
         out = YMap(pairs)
-        out.line = line_at(end - 1)
-        return out, after
+        out.line = bisect.bisect_right(starts, next(opens, 0))
+        return out
 
-    decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
-        return decoder.decode(text)
+        return json.loads(text, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
         raise JSONLocError(exc.msg, exc.lineno) from None
     except RecursionError:

@@ -72,13 +72,22 @@ class OsvIndex:
     advisories: int = 0
     errors: list[InputError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    _cache: dict[tuple[str, str, str, str, str], list[Match]] = field(default_factory=dict)
 
     def notice(self, text: str) -> None:
         if text not in self.notices:
             self.notices.append(text)
 
     def lookup(self, pkg: Package) -> list[Match]:
-        """Advisories affecting ``pkg`` (tried under its name and its source package name)."""
+        """Advisories affecting ``pkg`` (tried under its name and its source package name).
+        Images of one fleet share most packages: results are kept per name and version."""
+        key = (pkg.ecosystem, pkg.name, pkg.version, pkg.source_name, pkg.source_version)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._lookup(pkg)
+        return cached
+
+    def _lookup(self, pkg: Package) -> list[Match]:
         fam = ecosystem_family(pkg.ecosystem)
         if not supported(pkg.ecosystem):
             self.notice(f"OSV: versions of the {fam or 'unknown'} ecosystem are not compared "

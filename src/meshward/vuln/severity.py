@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cvss
 
@@ -64,6 +65,7 @@ def from_score(score: float, source: str = "", vector: str = "") -> Rating:
     return Rating(sev, score, vector, source)
 
 
+@lru_cache(maxsize=8192)
 def from_vector(vector: str) -> Rating | None:
     """Base score of a CVSS vector; ``None`` when it does not parse."""
     text = vector.strip()

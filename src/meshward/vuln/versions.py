@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 from typing import Any, Protocol
 
 import semver
@@ -155,8 +155,10 @@ def supported(ecosystem: str) -> bool:
     return fam == "PyPI" or fam in _SEMVER_FAMILIES or fam in _DPKG_FAMILIES or fam == "Alpine"
 
 
+@lru_cache(maxsize=65536)
 def parse_version(ecosystem: str, text: str, range_type: str = "ECOSYSTEM") -> Comparable | None:
-    """A comparable key for ``text`` in ``ecosystem``; ``SEMVER`` ranges always use SemVer."""
+    """A comparable key for ``text`` in ``ecosystem``; ``SEMVER`` ranges always use SemVer.
+    Keys are immutable, so parses are cached (advisories repeat the same bounds)."""
     if range_type == "SEMVER":
         return parse_semver(text)
     fam = ecosystem_family(ecosystem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from packageurl import PackageURL
@@ -41,7 +42,9 @@ def as_ymap(value: Any) -> YMap:
     return value if isinstance(value, YMap) else YMap()
 
 
+@lru_cache(maxsize=65536)
 def parse_purl(text: str) -> PackageURL | None:
+    """A parsed purl (cached: images of one fleet list the same packages)."""
     try:
         return PackageURL.from_string(text.strip())
     except ValueError:
