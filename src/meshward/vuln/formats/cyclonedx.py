@@ -9,8 +9,8 @@
   ``bom-ref``; a fixed version is an ``affects[].versions[]`` entry with status
   ``unaffected``, or the ``recommendation`` text.
 
-cyclonedx-python-lib was considered: its deserializer refuses many real documents whole
-(unknown properties, older spec versions) where a report should keep what it can read.
+cyclonedx-python-lib was considered: its objects keep no source lines (every error here gives
+file:line) and one bad entry would lose the whole document.
 """
 
 from __future__ import annotations
