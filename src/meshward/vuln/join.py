@@ -324,7 +324,8 @@ def vulnerability_findings(inventory: Inventory, *, reports: Sequence[Path] = ()
         doc = read_document(path, str(path), out.errors)
         if doc is not None:
             documents.append(doc)
-    lockfiles = find_lockfiles(tree_roots, out.errors) if tree_roots else []
+    # the inventory's own load walked these roots and reported folder problems already
+    lockfiles = find_lockfiles(tree_roots, out.errors, walk_errors=False) if tree_roots else []
     collect(inventory, documents, osv_dir=osv_dir, lockfiles=lockfiles, out=out)
     findings: list[Finding] = []
     seen: set[str] = set()

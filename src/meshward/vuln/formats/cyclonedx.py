@@ -10,7 +10,7 @@
   ``unaffected``, or the ``recommendation`` text.
 
 cyclonedx-python-lib was considered: its objects keep no source lines (every error here gives
-file:line) and one bad entry would lose the whole document.
+file:line), and an error while deserializing loses the whole document.
 """
 
 from __future__ import annotations
