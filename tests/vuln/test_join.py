@@ -275,3 +275,18 @@ def test_grouped_per_service_and_image(world: tuple[Path, Path, Path]) -> None:
         "service (no service)\n"
         "  Image/registry.example.com/shop/storefront:2.1.0: 1 high; 1 fixable\n"
         "    high     GHSA-35jh-r3h4-6jhm lodash 4.17.20: fixed in 4.17.21\n")
+
+
+def test_cyclonedx_vex_not_affected_is_not_a_finding(world: tuple[Path, Path, Path]) -> None:
+    tree, reports, _osv = world
+    vex = json.loads(json.dumps(docs.CYCLONEDX))
+    vex["vulnerabilities"][0]["analysis"] = {
+        "state": "not_affected", "justification": "code_not_reachable",
+        "detail": "PKCS12 parsing is not used by the edge proxy"}
+    path = _write(reports / "vex.cdx.json", vex)
+    result = vulnerability_findings(load_inventory([tree], Config()), sboms=[path], osv_dir=_osv)
+    # OSV's ALPINE-CVE-2024-0727 (alias of the dismissed CVE) is not brought back; 2511 stays
+    assert [dict(f.extra)["vulnerability"] for f in result.findings] == ["ALPINE-CVE-2024-2511"]
+    assert result.errors == []
+    assert f"{path}: 1 vulnerabilities stated not to apply (VEX analysis) were not reported: " \
+           "CVE-2024-0727 (not_affected)" in result.notices

@@ -214,9 +214,15 @@ def _process_document(doc: Document, sites: Sequence[ImageSite], index: OsvIndex
     elif not matched:
         out.notice(f"{doc.path}: image {doc.image.display} runs in no service of the scanned "
                    "files; its results are reported without a service")
+    if doc.dismissed:
+        shown = ", ".join(f"{vid} ({state})" for vid, _, state in doc.dismissed[:5])
+        out.notice(f"{doc.path}: {len(doc.dismissed)} vulnerabilities stated not to apply "
+                   f"(VEX analysis) were not reported: {shown}"
+                   + (" ..." if len(doc.dismissed) > 5 else ""))
     _image_hits(doc, RULE_REPORTED, doc.vulns, matched, out)
     if index is not None and doc.packages:
         known = {(v.package, i) for v in doc.vulns for i in (v.id, *v.aliases)}
+        known |= {(name, vid) for vid, names, _ in doc.dismissed for name in names}
         found = _osv_vulns(doc.packages, index, known, "osv-sbom")
         _image_hits(doc, RULE_OSV_IMAGE, [v for _, v in found], matched, out)
     elif doc.packages and not doc.has_vulnerabilities:

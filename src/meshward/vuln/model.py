@@ -60,3 +60,5 @@ class Document:
     vulns: list[Vuln] = field(default_factory=list)
     packages: list[Package] = field(default_factory=list)
     has_vulnerabilities: bool = False  # the document carries vulnerability results
+    # VEX: (id, package names it affects, analysis state), listed but stated not to apply
+    dismissed: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)

@@ -25,6 +25,8 @@ from meshward.vuln.formats.common import Reader, as_ymap, digests_in, maps, pars
 from meshward.vuln.model import Document, ImageIdentity, Package, Vuln
 
 _METHOD_PREFIX = {"CVSSv2": "", "CVSSv3": "CVSS:3.0/", "CVSSv31": "CVSS:3.1/", "CVSSv4": "CVSS:4.0/"}
+# CycloneDX VEX analysis states under which a listed vulnerability is not a finding.
+_NOT_A_PROBLEM = frozenset({"not_affected", "false_positive", "resolved", "resolved_with_pedigree"})
 _RECOMMEND = re.compile(r"\bto (?:version )?([0-9][^\s,;]*)", re.IGNORECASE)
 
 
@@ -136,6 +138,12 @@ def read(path: str, doc: YMap, errors: list[InputError]) -> Document:
     for v in maps(vulns):
         vid = r.text(v, "id", required=True, what="vulnerability")
         if not vid:
+            continue
+        state = str(as_ymap(v.get("analysis")).get("state") or "")
+        if state in _NOT_A_PROBLEM:  # VEX: the producer says it does not apply
+            names = tuple(by_ref[str(a.get("ref"))][0] for a in maps(v.get("affects"))
+                          if str(a.get("ref")) in by_ref)
+            out.dismissed.append((vid, names, state))
             continue
         affects = maps(v.get("affects"))
         if not affects:
