@@ -290,3 +290,22 @@ def test_cyclonedx_vex_not_affected_is_not_a_finding(world: tuple[Path, Path, Pa
     assert result.errors == []
     assert f"{path}: 1 vulnerabilities stated not to apply (VEX analysis) were not reported: " \
            "CVE-2024-0727 (not_affected)" in result.notices
+
+
+def test_trivy_package_list_is_matched_against_osv(world: tuple[Path, Path, Path]) -> None:
+    tree, reports, osv = world
+    listed = json.loads(json.dumps(docs.TRIVY))
+    listed["Results"][0]["Vulnerabilities"] = []
+    listed["Results"][0]["Packages"] = [{
+        "ID": "libc6@2.36-9+deb12u4", "Name": "libc6",
+        "Identifier": {"PURL": "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12.5"},
+        "Version": "2.36", "Release": "9+deb12u4", "Arch": "amd64",
+        "SrcName": "glibc", "SrcVersion": "2.36", "SrcRelease": "9+deb12u4",
+        "Licenses": ["LGPL-2.1"], "Layer": {"DiffID": "sha256:" + "3" * 64}}]
+    listed["Results"] = listed["Results"][:1]
+    path = _write(reports / "trivy-all.json", listed)
+    result = vulnerability_findings(load_inventory([tree], Config()), reports=[path], osv_dir=osv)
+    assert result.errors == []
+    assert [(f.rule_id, f.service, dict(f.extra)["vulnerability"], dict(f.extra)["installed"],
+             dict(f.extra)["source_package"]) for f in result.findings] == [
+        ("MWV02", "web, worker", "DSA-5673-1", "2.36-9+deb12u4", "glibc")]

@@ -17,9 +17,11 @@ from meshward.vuln.formats.common import (
     digests_in,
     distro_ecosystem,
     maps,
+    parse_purl,
+    purl_package,
     split_fixed,
 )
-from meshward.vuln.model import Document, ImageIdentity, Vuln
+from meshward.vuln.model import Document, ImageIdentity, Package, Vuln
 
 _LANG_ECOSYSTEMS = {"python-pkg": "PyPI", "pip": "PyPI", "pipenv": "PyPI", "poetry": "PyPI",
                     "uv": "PyPI", "npm": "npm", "node-pkg": "npm", "yarn": "npm", "pnpm": "npm",
@@ -55,6 +57,37 @@ def _rating(v: YMap) -> severity.Rating:
     return severity.best([from_vec])
 
 
+def _packages(r: Reader, res: YMap, eco: str) -> list[Package]:
+    """``Packages`` (written with ``--list-all-pkgs``): matched against OSV like an SBOM's.
+    Trivy splits a Debian source version into SrcEpoch, SrcVersion and SrcRelease."""
+    out: list[Package] = []
+    for p in maps(res.get("Packages")):
+        name, version = r.text(p, "Name"), r.text(p, "Version")
+        if not name or not version:
+            r.error(p.line, "package without Name or Version")
+            continue
+        release = r.text(p, "Release")
+        if release and not version.endswith(f"-{release}"):
+            version = f"{version}-{release}"
+        epoch = p.get("Epoch")
+        if isinstance(epoch, int) and epoch and not version.startswith(f"{epoch}:"):
+            version = f"{epoch}:{version}"
+        src, src_ver = r.text(p, "SrcName"), r.text(p, "SrcVersion")
+        src_rel, src_epoch = r.text(p, "SrcRelease"), p.get("SrcEpoch")
+        if src_ver and src_rel:
+            src_ver = f"{src_ver}-{src_rel}"
+        if src_ver and isinstance(src_epoch, int) and src_epoch:
+            src_ver = f"{src_epoch}:{src_ver}"
+        purl_text = r.text(as_ymap(p.get("Identifier")), "PURL")
+        purl = parse_purl(purl_text) if purl_text else None
+        pkg_eco, pkg_name = eco, name
+        if purl is not None:
+            pkg_eco, pkg_name, _, _ = purl_package(purl)
+            pkg_eco = pkg_eco or eco
+        out.append(Package(pkg_name, version, pkg_eco, purl_text, src, src_ver, p.line))
+    return out
+
+
 def read(path: str, doc: YMap, errors: list[InputError]) -> Document:
     r = Reader(path, "Trivy report", errors)
     meta = as_ymap(doc.get("Metadata"))
@@ -84,6 +117,7 @@ def read(path: str, doc: YMap, errors: list[InputError]) -> Document:
     for res in maps(results):
         rtype = r.text(res, "Type")
         eco = _LANG_ECOSYSTEMS.get(rtype, os_eco if res.get("Class") == "os-pkgs" else rtype)
+        out.packages.extend(_packages(r, res, eco))
         vulns = res.get("Vulnerabilities")
         if vulns is None:
             continue
