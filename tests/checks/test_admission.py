@@ -221,3 +221,36 @@ def test_ratify_with_gatekeeper(tmp_path: Path) -> None:
     assert [(p, line) for p, line, _ in audit] == [("ratify.yaml", 29)]
     assert "enforcementAction is dryrun" in audit[0][2]
     assert _scan(tmp_path, {}, "MW330") == []
+
+
+IVP = """\
+apiVersion: policies.kyverno.io/v1alpha1
+kind: ImageValidatingPolicy
+metadata:
+  name: check-images
+spec:
+  validationActions: [{action}]
+  matchImageReferences:
+  - glob: "ghcr.io/example/*"
+  attestors:
+  - name: cosign
+    cosign:
+      keyless:
+        identities:
+        - issuer: https://token.actions.githubusercontent.com
+          subjectRegExp: "https://github.com/example/.*"
+"""
+
+
+def test_image_validating_policy_counts_but_is_not_evaluated(tmp_path: Path) -> None:
+    files = {"ivp.yaml": IVP.format(action="Audit"),
+             "pods.yaml": _pods(("a", "shop", "quay.io/other/a:1"))}
+    assert _scan(tmp_path, files, "MW330") == []
+    assert _scan(tmp_path, files, "MW331") == []
+    result = scan([tmp_path], Config(), select=["MW331"])
+    assert "MW331: Kyverno ImageValidatingPolicy check-images is counted as covering every " \
+           "image: its matchImageReferences are not evaluated by meshward" in result.notices
+    audit = _scan(tmp_path, files, "MW332")
+    assert [(p, line) for p, line, _ in audit] == [("ivp.yaml", 6)]
+    assert "validationActions is audit" in audit[0][2]
+    assert _scan(tmp_path, {"ivp.yaml": IVP.format(action="Deny")}, "MW332") == []

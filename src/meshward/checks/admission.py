@@ -176,6 +176,8 @@ class VerifyPolicy:
                             f"{ggcr_form(image)}")
         if self.kind == "connaisseur":
             return self._connaisseur(image)
+        if self.kind == "opaque":
+            return Coverage(True)  # patterns not evaluated (see verify_policies' notice)
         if self.kind == "ratify":
             if not self.patterns:
                 return Coverage(True)
@@ -366,6 +368,16 @@ def _find(ctx: ScanContext) -> Iterator[VerifyPolicy]:
     for obj in inv.by_kind("ClusterPolicy", "Policy"):
         if obj.group == "kyverno.io":
             yield from _kyverno(obj)
+    for obj in inv.by_kind("ImageValidatingPolicy"):
+        if obj.group == "policies.kyverno.io":
+            ctx.notice(f"MW331: Kyverno ImageValidatingPolicy {obj.name} is counted as covering "
+                       "every image: its matchImageReferences are not evaluated by meshward")
+            actions = [str(a).lower() for a in as_seq(obj.spec.get("validationActions"))]
+            reason = (f"validationActions is {', '.join(actions)}"
+                      if actions and "deny" not in actions else "")
+            where = obj.at("spec", "validationActions") if actions else obj.at("spec")
+            yield VerifyPolicy("Kyverno", f"ImageValidatingPolicy {obj.name}", where,
+                               obj.ref, audit_reason=reason, kind="opaque")
     sigstore = [o for o in inv.by_kind("ClusterImagePolicy") if o.group == "policy.sigstore.dev"]
     if sigstore:
         opted_out = {ns.name for ns in inv.by_kind("Namespace")
