@@ -36,3 +36,25 @@ def test_report_beside_manifests_and_broken_one(tmp_path: Path) -> None:
         "ci/trivy-2.json:86: Trivy report: vulnerability CVE-2024-6345 of setuptools has no "
         "'InstalledVersion' (the entry was skipped; the rest was read)",
     ]
+
+
+def test_cli_json_and_sarif_carry_the_vulnerability_as_data(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from meshward.cli.main import main
+    from tests.conftest import FIXTURES
+
+    fixture = FIXTURES / "rules" / "MWV01" / "fail"
+    out = tmp_path / "report.json"
+    assert main(["scan", str(fixture), "--select", "MWV01", "-f", "json", "-o", str(out)]) == 1
+    report = json.loads(out.read_text())
+    found = {(f"{f['resource']['kind']}/{f['resource']['name']}", f["service"], f["severity"],
+              {e["name"]: e["value"] for e in f["extra"]}["fixed"]) for f in report["findings"]}
+    assert found == {
+        ("Image/docker.io/library/python:3.12-slim", "web", "high", "2.36-9+deb12u7"),
+        ("Image/registry.example.com/shop/worker:1.4.0", "worker", "high", "3.0.11-1~deb12u2"),
+    }
+    assert main(["scan", str(fixture), "--select", "MWV01", "--fail-on", "critical"]) == 0
+    sarif = tmp_path / "report.sarif"
+    assert main(["scan", str(fixture), "--select", "MWV01", "-f", "sarif", "-o", str(sarif)]) == 1
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    assert sorted(r["properties"]["extra"]["vulnerability"] for r in results) == [
+        "CVE-2023-5363", "CVE-2024-2961"]
