@@ -96,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
     base = args.paths[0] if args.paths[0].is_dir() else args.paths[0].parent
     findings = Suppressor(config, base, dt.date.today()).apply(result.findings)
     findings = with_baseline(args, findings, errors)
-    rules = tuple(r for r in all_rules() if r.id.startswith("MWI"))
+    # Only the checks that ran for some image: a practice is never "met" by a check that
+    # could not run.
+    rules = tuple(r for r in all_rules() if r.id in result.ran)
     report = Report(command="images", root=str(args.paths[0]), findings=findings, rules=rules,
                     errors=errors, notices=notices, files_read=inv.files_read,
                     services=len(inv.services), show_suppressed=args.show_suppressed,

@@ -54,6 +54,7 @@ class ImagesResult:
     uses: int = 0
     requests: int = 0
     duration_s: float = 0.0
+    ran: set[str] = field(default_factory=set)  # checks that ran for at least one image
 
 
 @dataclass
@@ -192,8 +193,15 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
                               "registries: in .meshward.yaml)")
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
         outcomes = list(pool.map(runner.check, targets))
+    if options.allowlist:
+        result.ran.add("MWI01")
     first_use: dict[str, ImageUse] = {}
+    per_image = set(REGISTRY_RULES + COSIGN_RULES + NOTARY_RULES)
     for o in outcomes:
+        not_run = {r for rules, _ in o.skipped for r in rules}
+        result.ran |= per_image - not_run
+        if not set(REGISTRY_RULES) & not_run:
+            result.ran.add("MWI02")
         first_use.setdefault(o.target.ref.registry, o.target.first)
         for rule_id, message, evidence in o.hits:
             for use in o.target.uses:
