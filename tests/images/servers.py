@@ -61,6 +61,7 @@ class Registry:
     proc: subprocess.Popen[bytes]
     host: str = ""
     pushed: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)  # manifest digest -> length
     auth: str = ""  # Authorization header for pushes (token registries)
 
     def __post_init__(self) -> None:
@@ -94,6 +95,7 @@ class Registry:
         assert status == 201, status
         self.pushed += 1
         assert headers["docker-content-digest"] == sha(body)
+        self.sizes[sha(body)] = len(body)
         return sha(body)
 
     def push_image(self, repo: str, tag: str, content: str) -> str:

@@ -65,7 +65,7 @@ class _Outcome:
     hits: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, message, evidence)
     skipped: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     digest: str = ""
-    notes: list[str] = field(default_factory=list)
+    verified: str = ""  # how the cosign signature verified
 
     def hit(self, rule_id: str, message: str, evidence: str) -> None:
         self.hits.append((rule_id, message, evidence))
@@ -151,7 +151,7 @@ class _Runner:
                                          "sigstore trust root and Rekor; meshward verifies "
                                          "key-based signatures only")
         else:
-            out.notes.append(f"cosign: {ref.full_name}@{digest[:19]}… {result.detail}")
+            out.verified = result.detail
 
     def _notary(self, out: _Outcome, digest: str) -> None:
         url = self.options.notary_url
@@ -196,6 +196,7 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
     if options.allowlist:
         result.ran.add("MWI01")
     first_use: dict[str, ImageUse] = {}
+    verified: list[str] = []
     per_image = set(REGISTRY_RULES + COSIGN_RULES + NOTARY_RULES)
     for o in outcomes:
         not_run = {r for rules, _ in o.skipped for r in rules}
@@ -208,13 +209,16 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
                 hits.append((rule_id, _hit(use, f"{use.where}: {message}", evidence, o.digest)))
         for rules, reason in o.skipped:
             skipped.setdefault((rules, reason), []).append(o.target.ref.raw)
-        result.notices.extend(n for n in o.notes if n not in result.notices)
+        if o.verified:
+            verified.append(o.target.ref.raw)
     for reg in sorted(registry.plain_http):
         use = first_use[reg]
         count = sum(1 for t in targets if t.ref.registry == reg)
         hits.append(("MWI02", _hit(use, f"registry {reg} ({count} image(s)) answered only over "
                                         "plain HTTP", f"https://{reg}/v2/ failed; "
                                                       f"http://{reg}/v2/ answered", "")))
+    if verified:
+        result.notices.append(f"cosign: {len(verified)} image(s) signed by a configured key")
     for (rules, reason), names in skipped.items():
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         result.notices.append(f"not run: {', '.join(rules)} on {shown}: {reason}")
