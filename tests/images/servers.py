@@ -98,6 +98,15 @@ class Registry:
         self.sizes[sha(body)] = len(body)
         return sha(body)
 
+    def retag(self, repo: str, tag: str, digest: str) -> None:
+        """Point ``tag`` at the manifest ``digest`` (same bytes, same digest)."""
+        req = urllib.request.Request(f"http://{self.host}/v2/{repo}/manifests/{digest}",
+                                     headers={"Accept": OCI_MANIFEST,
+                                              **({"Authorization": self.auth} if self.auth
+                                                 else {})})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            self.push_manifest(repo, tag, json.loads(resp.read()))
+
     def push_image(self, repo: str, tag: str, content: str) -> str:
         """A tiny image whose layer holds ``content``; returns the manifest digest."""
         config = json.dumps({"architecture": "amd64", "os": "linux",
