@@ -76,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
     docker = load_docker_config(args.docker_config)
     errors: list[Any] = [*config.errors, *inv.errors, *keys.errors]
     notices = [*inv.notices, *docker.problems]
+    if docker.store or docker.helpers:
+        notices.append(f"{docker.path}: credential helpers (credsStore/credHelpers) are not "
+                       "run; registries that need them are asked with `auths` or anonymously")
     if variable:
         notices.append(f"{variable} image reference(s) with a variable part not checked")
     insecure = config.raw.get("insecure_registries") or []
