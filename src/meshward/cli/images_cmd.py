@@ -16,8 +16,10 @@ from meshward.images.http import HttpClient, Limits
 from meshward.images.keys import build_keyring
 from meshward.images.runner import Options, run_images
 from meshward.images.targets import collect
+from meshward.model.inventory import Inventory
 from meshward.pipeline import load_inventory
 from meshward.reporters.interface import Report
+from meshward.vuln.join import VulnResult, vulnerability_findings
 
 
 def _positive(kind: type[int] | type[float]) -> Any:
@@ -47,6 +49,12 @@ def register(sub: Any) -> None:
     p.add_argument("--key", action="append", default=[], metavar="FILE", type=Path,
                    help="cosign public key (PEM) that verifies every image (repeatable)")
     p.add_argument("--notary", metavar="URL", help="Notary server to check trust data with")
+    p.add_argument("--osv", metavar="DIR", type=Path,
+                   help="OSV database export: match SBOM packages and the tree's lockfiles "
+                        "to advisories (SUP-VULN)")
+    p.add_argument("--sbom", action="append", default=[], metavar="FILE", type=Path,
+                   help="CycloneDX/SPDX SBOM or Trivy/Grype JSON report of an image "
+                        "(repeatable; SUP-VULN)")
     p.add_argument("--insecure-registry", action="append", default=[], metavar="HOST",
                    help="may be reached over plain HTTP (reported as MWI02); loopback always may")
     p.add_argument("--ca", metavar="FILE", help="CA bundle for registries and Notary (PEM)")
@@ -61,6 +69,19 @@ def register(sub: Any) -> None:
                    help="most requests of the whole run (default: 5000)")
     add_output_options(p)
     p.set_defaults(func=run)
+
+
+def _vulnerabilities(args: argparse.Namespace, inv: Inventory) -> VulnResult:
+    """Known vulnerabilities through meshward.vuln: SBOMs/reports, and with --osv the OSV
+    export matched to SBOM packages and to the lockfiles under PATH."""
+    if args.osv is not None and not args.osv.is_dir():
+        raise UsageError(f"--osv {args.osv} is not a folder", "give an OSV export folder")
+    for path in args.sbom:
+        if not path.is_file():
+            raise UsageError(f"--sbom {path} not found")
+    roots = list(args.paths) if args.osv is not None else []
+    return vulnerability_findings(inv, reports=(), sboms=list(args.sbom), osv_dir=args.osv,
+                                  tree_roots=roots)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,14 +115,22 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"CA file {args.ca}: {exc}") from None
     result = run_images(targets, http, options)
     notices += result.notices
+    findings = list(result.findings)
+    ran = set(result.ran)
+    if args.osv is not None or args.sbom:
+        vuln = _vulnerabilities(args, inv)
+        findings += vuln.findings
+        notices += vuln.notices
+        errors += vuln.errors
+        ran |= {"MWV01", "MWV02", "MWV03"} if args.osv is not None else {"MWV01"}
     notices.append(f"{result.images} image(s) in {result.uses} place(s); "
                    f"{result.requests} request(s) in {result.duration_s:.2f} s")
     base = args.paths[0] if args.paths[0].is_dir() else args.paths[0].parent
-    findings = Suppressor(config, base, dt.date.today()).apply(result.findings)
+    findings = Suppressor(config, base, dt.date.today()).apply(findings)
     findings = with_baseline(args, findings, errors)
     # Only the checks that ran for some image: a practice is never "met" by a check that
     # could not run.
-    rules = tuple(r for r in all_rules() if r.id in result.ran)
+    rules = tuple(r for r in all_rules() if r.id in ran)
     report = Report(command="images", root=str(args.paths[0]), findings=findings, rules=rules,
                     errors=errors, notices=notices, files_read=inv.files_read,
                     services=len(inv.services), show_suppressed=args.show_suppressed,
