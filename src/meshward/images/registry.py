@@ -15,6 +15,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 from meshward.images.cache import Once
 from meshward.images.http import FetchFailed, HttpClient, Response
@@ -55,8 +56,11 @@ class Manifest:
 
 
 def is_loopback(host: str) -> bool:
-    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    name = name.strip("[]")
+    """``host[:port]`` (IPv6 in brackets) names this machine."""
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:
+        return False
     if name == "localhost":
         return True
     try:
