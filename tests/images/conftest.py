@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.images.servers import REGISTRY_BIN, Keys, Registry, make_keys, start_registry
+from tests.images.servers import (
+    OCI_MANIFEST,
+    REGISTRY_BIN,
+    SIGSTORE_BUNDLE,
+    Keys,
+    Registry,
+    make_keys,
+    start_registry,
+)
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +46,8 @@ class Fleet:
     copied: str
     signed_digest: str
     moved_now: str
+    via_index: str
+    keyless: str
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +65,20 @@ def fleet(registry: Registry, keys: Keys) -> Fleet:
     copied = registry.push_image("shop/copied", "1.0", "copied")
     registry.sign("shop/copied", copied, keys.trusted, names_digest=signed)
     assert unsigned and copied
+    indexed = registry.push_image("shop/indexed", "1.0", "signed, found by the referrers index")
+    registry.sign("shop/indexed", indexed, keys.trusted, as_referrer=True)
+    keyless = registry.push_image("shop/keyless", "1.0", "sigstore bundle only")
+    bundle = b'{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}'
+    bundle_manifest = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                       "artifactType": SIGSTORE_BUNDLE,
+                       "config": {"mediaType": "application/vnd.oci.empty.v1+json", "size": 2,
+                                  "digest": registry.push_blob("shop/keyless", b"{}")},
+                       "layers": [{"mediaType": SIGSTORE_BUNDLE, "size": len(bundle),
+                                   "digest": registry.push_blob("shop/keyless", bundle)}]}
+    body_digest = registry.push_manifest("shop/keyless", "bundle", bundle_manifest)
+    registry.refer("shop/keyless", keyless, [{"mediaType": OCI_MANIFEST, "digest": body_digest,
+                                              "size": registry.sizes[body_digest],
+                                              "artifactType": SIGSTORE_BUNDLE}])
     return Fleet(
         signed=f"{h}/shop/signed:1.0@{signed}",
         moved=f"{h}/shop/moved:1.0@{moved_then}",
@@ -65,6 +89,8 @@ def fleet(registry: Registry, keys: Keys) -> Fleet:
         copied=f"{h}/shop/copied:1.0",
         signed_digest=signed,
         moved_now=moved_now,
+        via_index=f"{h}/shop/indexed:1.0",
+        keyless=f"{h}/shop/keyless:1.0",
     )
 
 

@@ -26,6 +26,9 @@ OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
 SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+COSIGN_SIG = "application/vnd.dev.cosign.artifact.sig.v1+json"
+SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json"
 
 
 def free_port() -> int:
@@ -122,9 +125,16 @@ class Registry:
         }
         return self.push_manifest(repo, tag, manifest)
 
+    def refer(self, repo: str, subject: str, descriptors: list[dict[str, object]]) -> str:
+        """The OCI 1.1 referrers fallback: an index at tag ``sha256-<hex>`` of ``subject``."""
+        index = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": descriptors}
+        return self.push_manifest(repo, subject.replace(":", "-"), index)
+
     def sign(self, repo: str, digest: str, key: ec.EllipticCurvePrivateKey,
-             names_digest: str = "") -> str:
-        """A cosign signature manifest at ``sha256-<hex>.sig``, as cosign writes it."""
+             names_digest: str = "", as_referrer: bool = False) -> str:
+        """A cosign signature manifest at ``sha256-<hex>.sig``, as cosign writes it (or, with
+        ``as_referrer``, pushed by digest with ``subject`` and listed in the referrers
+        fallback index, as OCI 1.1 clients do)."""
         payload = json.dumps({
             "critical": {"identity": {"docker-reference": f"{self.host}/{repo}"},
                          "image": {"docker-manifest-digest": names_digest or digest},
@@ -144,7 +154,16 @@ class Registry:
                         "annotations": {"dev.cosignproject.cosign/signature":
                                         base64.b64encode(signature).decode()}}],
         }
-        return self.push_manifest(repo, digest.replace(":", "-") + ".sig", manifest)
+        if not as_referrer:
+            return self.push_manifest(repo, digest.replace(":", "-") + ".sig", manifest)
+        manifest["artifactType"] = COSIGN_SIG
+        manifest["subject"] = {"mediaType": OCI_MANIFEST, "digest": digest,
+                               "size": self.sizes[digest]}
+        body = json.dumps(manifest, separators=(",", ":")).encode()
+        pushed = self.push_manifest(repo, sha(body), manifest)
+        self.refer(repo, digest, [{"mediaType": OCI_MANIFEST, "digest": pushed,
+                                   "size": len(body), "artifactType": COSIGN_SIG}])
+        return pushed
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -76,6 +76,23 @@ def test_signed_image_passes_and_requests_are_cached(tmp_path: Path, fleet: Flee
     assert result.requests <= 8
 
 
+def test_referrers_fallback_index_and_sigstore_bundles(tmp_path: Path, fleet: Fleet,
+                                                       keys: Keys) -> None:
+    # distribution 2.8 has no referrers API: the OCI 1.1 fallback tag sha256-<hex> lists a
+    # cosign signature (verified) or only a Sigstore bundle (not run: never unsigned, never
+    # a pass).
+    tree = write_tree(tmp_path / "t", {"a": fleet.via_index, "b": fleet.keyless})
+    result = run(tree, keys=KeyRing(everywhere=[_key(keys.trusted_pub)]))
+    assert {f.rule_id for f in result.findings} == {"MWI02"}
+    assert "cosign: 1 image(s) signed by a configured key" in result.notices
+    note = next(n for n in result.notices if n.startswith("not run: MWI11, MWI12"))
+    assert fleet.keyless in note and "keyless" in note and fleet.via_index not in note
+    # With the wrong key, the signature found through the index does not verify.
+    other = run(tree, keys=KeyRing(everywhere=[_key(keys.other_pub)]))
+    assert pairs(other) == {("MWI02", fleet.via_index), ("MWI11", fleet.via_index)}
+    assert "referrer sha256:" in next(f.evidence for f in other.findings if f.rule_id == "MWI11")
+
+
 def test_without_a_key_signatures_are_not_run_but_unsigned_is_reported(
         tmp_path: Path, fleet: Fleet) -> None:
     tree = write_tree(tmp_path / "t", {"a": fleet.signed, "b": fleet.unsigned})

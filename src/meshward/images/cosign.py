@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib.util
 import json
 from dataclasses import dataclass, field
 from enum import Enum
@@ -35,6 +36,7 @@ SIG_ANNOTATION = "dev.cosignproject.cosign/signature"
 CERT_ANNOTATION = "dev.sigstore.cosign/certificate"
 BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle"
 ARTIFACT_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json"
+BUNDLE_TYPE = "application/vnd.dev.sigstore.bundle"  # +json;version=0.3 and v0.3+json
 PAYLOAD_TYPE = "cosign container image signature"
 
 
@@ -61,7 +63,8 @@ class CosignResult:
     detail: str = ""
     signatures: int = 0
     sources: list[str] = field(default_factory=list)
-    referrers_api: bool = False
+    referrers: str = ""  # "api", "tag" or "" (none found)
+    bundles: int = 0
 
 
 def sig_tag(digest: str) -> str:
@@ -69,29 +72,31 @@ def sig_tag(digest: str) -> str:
 
 
 def signature_manifests(client: RegistryClient, registry: str, repository: str,
-                        digest: str) -> tuple[list[tuple[str, dict[str, object]]], bool]:
-    """(source, manifest) pairs from the referrers API and the ``.sig`` tag; and whether
-    the registry offered the referrers API at all."""
+                        digest: str) -> tuple[list[tuple[str, dict[str, object]]], str, int]:
+    """(source, manifest) pairs from the referrers (API or fallback tag) and the ``.sig``
+    tag; where referrers came from ("api", "tag" or ""); how many Sigstore bundles refer to
+    the digest (keyless or new-format signatures, which only sigstore can verify)."""
     found: list[tuple[str, dict[str, object]]] = []
     seen: set[str] = set()
-    refs = client.referrers(registry, repository, digest, ARTIFACT_TYPE)
-    for desc in refs or []:
+    refs, how = client.referrers(registry, repository, digest)
+    bundles = sum(1 for d in refs if str(d.get("artifactType", "")).startswith(BUNDLE_TYPE))
+    for desc in refs:
         ref_digest = str(desc.get("digest", ""))
-        if not ref_digest or ref_digest in seen:
+        if desc.get("artifactType") != ARTIFACT_TYPE or not ref_digest or ref_digest in seen:
             continue
         m = client.manifest(registry, repository, ref_digest, body=True)
         if m is not None:
             seen.add(m.digest)
-            found.append((f"referrer {ref_digest[:19]}", m.json()))
+            found.append((f"referrer {ref_digest[:19]}…", m.json()))
     tagged = client.manifest(registry, repository, sig_tag(digest), body=True)
     if tagged is not None and tagged.digest not in seen:
         found.append((f"tag {sig_tag(digest)}", tagged.json()))
-    return found, refs is not None
+    return found, how, bundles
 
 
 def signatures_of(client: RegistryClient, registry: str, repository: str, digest: str
-                  ) -> tuple[list[Signature], bool, list[str]]:
-    manifests, api = signature_manifests(client, registry, repository, digest)
+                  ) -> tuple[list[Signature], str, int, list[str]]:
+    manifests, how, bundles = signature_manifests(client, registry, repository, digest)
     sigs: list[Signature] = []
     problems: list[str] = []
     for source, manifest in manifests:
@@ -113,7 +118,7 @@ def signatures_of(client: RegistryClient, registry: str, repository: str, digest
                 continue
             keyless = CERT_ANNOTATION in notes or BUNDLE_ANNOTATION in notes
             sigs.append(Signature(payload, raw_sig, source, keyless))
-    return sigs, api, problems
+    return sigs, how, bundles, problems
 
 
 def payload_digest(payload: bytes) -> str:
@@ -140,17 +145,24 @@ def verifies(key: PublicKey, sig: Signature) -> bool:
 
 def verify_cosign(client: RegistryClient, registry: str, repository: str, digest: str,
                   keys: list[PublicKey]) -> CosignResult:
-    sigs, api, problems = signatures_of(client, registry, repository, digest)
+    sigs, how, bundles, problems = signatures_of(client, registry, repository, digest)
     sources = sorted({s.source for s in sigs})
+
+    def result(verdict: Verdict, detail: str) -> CosignResult:
+        return CosignResult(verdict, detail, len(sigs), sources, how, bundles)
+
+    if not sigs and bundles:
+        return result(Verdict.KEYLESS_ONLY, f"{bundles} Sigstore bundle(s) refer to the image")
     if not sigs:
-        detail = "; ".join(problems) or (
-            f"no {sig_tag(digest)} tag" + (" and no referrer" if api else
-                                           "; the registry has no referrers API"))
-        return CosignResult(Verdict.UNSIGNED, detail, 0, sources, api)
+        where = {"api": "no cosign referrer (referrers API)",
+                 "tag": f"no cosign referrer in the {digest.replace(':', '-')} index",
+                 "": "the registry has no referrers API and no referrers index"}[how]
+        return result(Verdict.UNSIGNED, "; ".join(problems) or f"no {sig_tag(digest)} tag; "
+                      f"{where}")
     keyed = [s for s in sigs if not s.keyless]
     if not keys:
         verdict = Verdict.NO_KEY if keyed else Verdict.KEYLESS_ONLY
-        return CosignResult(verdict, f"{len(sigs)} signature(s) found", len(sigs), sources, api)
+        return result(verdict, f"{len(sigs)} signature(s) found")
     wrong: list[str] = []
     for sig in sigs:
         for key in keys:
@@ -158,15 +170,24 @@ def verify_cosign(client: RegistryClient, registry: str, repository: str, digest
                 continue
             named = payload_digest(sig.payload)
             if named == digest:
-                return CosignResult(Verdict.VERIFIED, f"{sig.source} verified with {key.name}",
-                                    len(sigs), sources, api)
+                return result(Verdict.VERIFIED, f"{sig.source} verified with {key.name}")
             wrong.append(f"{sig.source} (signed by {key.name}) names {named or 'no digest'}")
     if wrong:
-        return CosignResult(Verdict.WRONG_DIGEST, "; ".join(wrong), len(sigs), sources, api)
-    if not keyed:
-        return CosignResult(Verdict.KEYLESS_ONLY, f"{len(sigs)} keyless signature(s)",
-                            len(sigs), sources, api)
+        return result(Verdict.WRONG_DIGEST, "; ".join(wrong))
+    if not keyed or bundles:
+        return result(Verdict.KEYLESS_ONLY, f"{len(sigs) - len(keyed)} keyless signature(s), "
+                      f"{bundles} Sigstore bundle(s); no key-based signature verifies")
     names = ", ".join(sorted({k.name for k in keys}))
-    return CosignResult(Verdict.UNTRUSTED,
-                        f"{len(sigs)} signature(s) in {', '.join(sources)}; none verifies "
-                        f"with {names}", len(sigs), sources, api)
+    return result(Verdict.UNTRUSTED, f"{len(sigs)} signature(s) in {', '.join(sources)}; "
+                  f"none verifies with {names}")
+
+
+def keyless_reason() -> str:
+    """Why keyless (Fulcio) and Sigstore-bundle signatures are reported `not run`."""
+    if importlib.util.find_spec("sigstore") is None:
+        return ("keyless (Fulcio/Sigstore bundle) signatures only: the sigstore library is not "
+                "installed, and it would need Sigstore's trust root (Fulcio CA, Rekor key) and "
+                "the signer identity to expect; meshward verifies key-based signatures")
+    return ("keyless (Fulcio/Sigstore bundle) signatures only: verifying them needs Sigstore's "
+            "trust root (fetched online through TUF) and the signer identity to expect, which "
+            "this offline run does not have; meshward verifies key-based signatures")

@@ -80,6 +80,7 @@ class RegistryClient:
     plain_http: set[str] = field(default_factory=set)  # registries reached over http://
     _schemes: Once[str] = field(default_factory=Once)
     _manifests: Once[Manifest | None] = field(default_factory=Once)
+    _referrers: Once[tuple[list[dict[str, object]], str]] = field(default_factory=Once)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def base(self, registry: str) -> str:
@@ -153,20 +154,34 @@ class RegistryClient:
             raise RegistryError(resp.status, f"blob {digest}: the bytes hash to something else")
         return resp.body
 
-    def referrers(self, registry: str, repository: str, digest: str,
-                  artifact_type: str) -> list[dict[str, object]] | None:
-        """Descriptors from the OCI referrers API; ``None`` when the registry has no such API."""
-        resp = self._get(registry, repository,
-                         f"referrers/{digest}?artifactType={artifact_type}",
+    def referrers(self, registry: str, repository: str, digest: str
+                  ) -> tuple[list[dict[str, object]], str]:
+        """Descriptors of the artifacts that refer to ``digest``, and where they came from:
+        ``"api"`` (OCI 1.1 referrers API), ``"tag"`` (the fallback index at tag
+        ``sha256-<hex>``, as clients push to registries without the API) or ``""``."""
+        return self._referrers.get((registry, repository, digest),
+                                   lambda: self._find_referrers(registry, repository, digest))
+
+    def _find_referrers(self, registry: str, repository: str, digest: str
+                        ) -> tuple[list[dict[str, object]], str]:
+        resp = self._get(registry, repository, f"referrers/{digest}",
                          accept="application/vnd.oci.image.index.v1+json")
-        if resp.status in (404, 405, 400) or not resp.ok:
-            return None
-        data = resp.json()
-        manifests = data.get("manifests") if isinstance(data, dict) else None
-        if not isinstance(manifests, list):
-            return None
-        return [m for m in manifests if isinstance(m, dict)
-                and (not artifact_type or m.get("artifactType") == artifact_type)]
+        if resp.ok:
+            found = _index_entries(resp.json())
+            if found is not None:
+                return found, "api"
+        elif resp.status not in (400, 404, 405):
+            raise RegistryError(resp.status, _error_text(resp, f"referrers of {digest}"))
+        index = self.manifest(registry, repository, digest.replace(":", "-"), body=True)
+        found = _index_entries(index.json()) if index is not None else None
+        return (found, "tag") if found is not None else ([], "")
+
+
+def _index_entries(data: object) -> list[dict[str, object]] | None:
+    manifests = data.get("manifests") if isinstance(data, dict) else None
+    if not isinstance(manifests, list):
+        return None
+    return [m for m in manifests if isinstance(m, dict)]
 
 
 def _error_text(resp: Response, what: str) -> str:

@@ -20,7 +20,13 @@ from meshward.checks.registry import Hit, get_rule
 from meshward.checks.rules.supply_images import allowed
 from meshward.findings.finding import Finding, Mode
 from meshward.images.cache import Once
-from meshward.images.cosign import CosignResult, Verdict, sig_tag, verify_cosign
+from meshward.images.cosign import (
+    CosignResult,
+    Verdict,
+    keyless_reason,
+    sig_tag,
+    verify_cosign,
+)
 from meshward.images.http import FetchFailed, HttpClient
 from meshward.images.keys import KeyRing
 from meshward.images.notary import NotaryClient, NotaryResult, Trust
@@ -147,9 +153,7 @@ class _Runner:
             out.skip(("MWI11", "MWI12"), "signatures present but no public key configured for "
                                          "the image (--key FILE or image_keys: in .meshward.yaml)")
         elif result.verdict is Verdict.KEYLESS_ONLY:
-            out.skip(("MWI11", "MWI12"), "only keyless (Fulcio) signatures, which need the "
-                                         "sigstore trust root and Rekor; meshward verifies "
-                                         "key-based signatures only")
+            out.skip(("MWI11", "MWI12"), keyless_reason())
         else:
             out.verified = result.detail
 
