@@ -23,7 +23,8 @@ from tests.images.servers import free_port, wait_http
 
 BINARIES = ("notary-server", "notary-signer", "notary")
 PASSPHRASES = {"NOTARY_ROOT_PASSPHRASE": "root-pass", "NOTARY_TARGETS_PASSPHRASE": "targets-pass",
-               "NOTARY_SNAPSHOT_PASSPHRASE": "snapshot-pass"}
+               "NOTARY_SNAPSHOT_PASSPHRASE": "snapshot-pass",
+               "NOTARY_DELEGATION_PASSPHRASE": "delegation-pass"}
 
 
 def missing_binary() -> str:
@@ -64,6 +65,36 @@ class Notary:
             self.client("init", gun, "-p")
         self.client("addhash", gun, tag, str(size), "--sha256", digest.removeprefix("sha256:"),
                     "-p")
+
+    def delegate(self, gun: str, tag: str, digest: str, size: int,
+                 role: str = "targets/releases") -> None:
+        """Sign ``tag`` into a delegation, as `docker trust sign` does: a delegation key
+        (certificate made here) added to the collection, imported, then used."""
+        import datetime as dt
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "releaser")])
+        now = dt.datetime.now(dt.UTC)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(minutes=5))
+                .not_valid_after(now + dt.timedelta(days=365)).sign(key, hashes.SHA256()))
+        cert_path, key_path = self.folder / "releaser.crt", self.folder / "releaser.key"
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+        if not (self.folder / "trust" / "tuf" / gun).exists():
+            self.client("init", gun, "-p")
+        self.client("delegation", "add", gun, role, str(cert_path), "--all-paths", "-p")
+        self.client("key", "import", str(key_path), "--role", "user")
+        self.client("addhash", gun, tag, str(size), "--sha256", digest.removeprefix("sha256:"),
+                    "--roles", role, "-p")
 
     def stop(self) -> None:
         for proc in reversed(self.procs):

@@ -40,6 +40,7 @@ class Signed:
     unsigned_tag: str
     no_collection: str
     trusted_digest: str
+    released: str
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,10 @@ def signed(registry: Registry, notary: Notary) -> Signed:
     registry.push_image("dct/moved", "1.0", "pushed without signing")
     registry.push_image("dct/trusted", "2.0", "never signed")
     registry.push_image("dct/none", "1.0", "no trust data")
+    released = registry.push_image("dct/released", "3.0", "signed into targets/releases")
+    notary.delegate(f"{h}/dct/released", "3.0", released, registry.sizes[released])
     return Signed(f"{h}/dct/trusted:1.0", f"{h}/dct/moved:1.0", f"{h}/dct/trusted:2.0",
-                  f"{h}/dct/none:1.0", good)
+                  f"{h}/dct/none:1.0", good, f"{h}/dct/released:3.0")
 
 
 def run(tmp_path: Path, images: dict[str, str], url: str, ca: Path,
@@ -152,3 +155,24 @@ def test_unreachable_notary_is_not_run(tmp_path: Path, signed: Signed, notary: N
     assert not set(NOTARY) & result.ran
     assert any(n.startswith("not run: MWI20, MWI21, MWI22, MWI23") and "Notary server not "
                "reached" in n for n in result.notices)
+
+
+def test_delegation_and_the_cli(tmp_path: Path, signed: Signed, notary: Notary) -> None:
+    from meshward.cli.main import main
+
+    tree = write_tree(tmp_path / "t", {"a": signed.trusted, "b": signed.released,
+                                       "c": signed.no_collection})
+    out = tmp_path / "r.json"
+    code = main(["images", str(tree), "--notary", notary.url, "--ca", str(notary.ca),
+                 "-f", "json", "-o", str(out)])
+    assert code == 1
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    found = [(f["rule_id"], {e["name"]: e["value"] for e in f["extra"]}["image"])
+             for f in doc["findings"] if f["rule_id"] in NOTARY]
+    # The tag signed into targets/releases (as `docker trust sign` does) verifies.
+    assert found == [("MWI20", signed.no_collection)]
+    assert not any("MWI20" in n and "not run" in n for n in doc["notices"])
+    client = NotaryClient(HttpClient(ca_file=str(notary.ca)), notary.url)
+    gun = signed.released.rsplit(":", 1)[0]
+    assert client.verify(gun, "3.0", "sha256:" + "0" * 64).detail.startswith(
+        "targets/releases signs 3.0 as sha256:")
