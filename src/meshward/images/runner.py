@@ -220,7 +220,8 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
         count = sum(1 for t in targets if t.ref.registry == reg)
         hits.append(("MWI02", _hit(use, f"registry {reg} ({count} image(s)) answered only over "
                                         "plain HTTP", f"https://{reg}/v2/ failed; "
-                                                      f"http://{reg}/v2/ answered", "")))
+                                                      f"http://{reg}/v2/ answered", "",
+                                   key=f"registry/{reg}")))
     if verified:
         result.notices.append(f"cosign: {len(verified)} image(s) signed by a configured key")
     for (rules, reason), names in skipped.items():
@@ -236,12 +237,12 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
     return result
 
 
-def _hit(use: ImageUse, message: str, evidence: str, digest: str) -> Hit:
+def _hit(use: ImageUse, message: str, evidence: str, digest: str, key: str = "") -> Hit:
     extra = [("image", use.image.raw), ("registry", use.image.registry)]
     if digest:
         extra.append(("digest", digest))
     return Hit(message=message, location=use.location, resource=use.resource,
-               service=use.service, evidence=evidence, key=use.key, extra=tuple(extra))
+               service=use.service, evidence=evidence, key=key or use.key, extra=tuple(extra))
 
 
 __all__ = ["ImagesResult", "Options", "run_images", "sig_tag"]
