@@ -127,6 +127,7 @@ def test_allowlist_and_an_unreachable_registry(tmp_path: Path, fleet: Fleet,
     assert ("MWI01", dead) in pairs(result)
     assert ("MWI01", fleet.signed) not in pairs(result)
     assert not any(r in ("MWI03", "MWI05", "MWI10") for r, i in pairs(result) if i == dead)
+    assert "registries answered for 1 of 2 image(s)" in result.notices
     note = next(n for n in result.notices if dead in n)
     assert note.startswith("not run: MWI03, MWI04, MWI05, MWI10") and "not asked" in note
 

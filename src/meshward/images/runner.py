@@ -202,11 +202,13 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
     first_use: dict[str, ImageUse] = {}
     verified: list[str] = []
     per_image = set(REGISTRY_RULES + COSIGN_RULES + NOTARY_RULES)
+    answered = 0
     for o in outcomes:
         not_run = {r for rules, _ in o.skipped for r in rules}
         result.ran |= per_image - not_run
         if not set(REGISTRY_RULES) & not_run:
             result.ran.add("MWI02")
+            answered += 1
         first_use.setdefault(o.target.ref.registry, o.target.first)
         for rule_id, message, evidence in o.hits:
             for use in o.target.uses:
@@ -222,6 +224,9 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
                                         "plain HTTP", f"https://{reg}/v2/ failed; "
                                                       f"http://{reg}/v2/ answered", "",
                                    key=f"registry/{reg}")))
+    if targets:
+        result.notices.append(f"registries answered for {answered} of {len(targets)} "
+                              "image(s)")
     if verified:
         result.notices.append(f"cosign: {len(verified)} image(s) signed by a configured key")
     for (rules, reason), names in skipped.items():
