@@ -58,8 +58,10 @@ class Collected:
 
 
 def read_document(path: Path, shown: str, errors: list[InputError], *,
-                  quiet_unknown: bool = False) -> Document | None:
-    """Read one report or SBOM; unknown or malformed files become input errors."""
+                  in_tree: bool = False) -> Document | None:
+    """Read one report or SBOM; unknown or malformed files become input errors. A file met
+    while walking a scanned tree (``in_tree``) may be any JSON, and the tree loader already
+    reports JSON that does not parse: only problems inside a recognised report are added."""
     try:
         size = path.stat().st_size
         if size > MAX_REPORT_BYTES:
@@ -73,13 +75,15 @@ def read_document(path: Path, shown: str, errors: list[InputError], *,
     try:
         value = loads(text)
     except JSONLocError as exc:
+        if in_tree:
+            return None
         errors.append(InputError(shown, exc.line, f"report is not valid JSON: {exc.message}",
                                  "give the JSON output (trivy -f json, grype -o json, "
                                  "cyclonedx-json or spdx-json)"))
         return None
     found = detect(value)
     if found is None:
-        if not quiet_unknown:
+        if not in_tree:
             errors.append(InputError(shown, 1, "not a Trivy or Grype JSON report, nor a "
                                      "CycloneDX or SPDX JSON SBOM",
                                      "give the JSON output of trivy, grype, syft or another SBOM tool"))
@@ -164,7 +168,8 @@ def _image_hits(doc: Document, rule_id: str, vulns: Iterable[Vuln],
         location = first.location if first is not None else Location(doc.path, v.line)
         label = v.rating.label if v.rating.severity is not None else f"unrated, reported as {sev.value}"
         via = f" (via {v.aliases[0]})" if v.kind == "osv-sbom" and v.aliases else ""
-        message = (f"image {image_name}: {v.package} {v.installed} has {v.id}{via} ({label}); "
+        src = f" (source package {v.source_package})" if v.source_package else ""
+        message = (f"image {image_name}: {v.package} {v.installed}{src} has {v.id}{via} ({label}); "
                    f"{_fixed_text(v)}; {where}")
         extra = [("vulnerability", v.id), ("package", v.package), ("installed", v.installed),
                  ("fixed", v.fixed), ("ecosystem", v.ecosystem), *extra,
@@ -173,6 +178,8 @@ def _image_hits(doc: Document, rule_id: str, vulns: Iterable[Vuln],
                  ("source_format", doc.format)]
         if v.aliases:
             extra.append(("aliases", ", ".join(v.aliases)))
+        if v.source_package:
+            extra.append(("source_package", v.source_package))
         out.hits.append(VulnHit(rule_id, Hit(
             message, location, resource, ", ".join(services) or None,
             f"{v.id} {v.package}@{v.installed}", key=f"{image_name}/{v.id}/{v.package}/{v.installed}",
@@ -195,7 +202,7 @@ def _vuln_of(pkg: Package, m: Match, kind: str) -> Vuln:
     fixed = m.fixed
     return Vuln(id=m.id, package=pkg.name, installed=pkg.version, fixed=fixed, rating=m.rating,
                 line=pkg.line, title=m.summary, aliases=m.aliases, ecosystem=pkg.ecosystem,
-                kind=kind)
+                kind=kind, source_package=m.matched_name if m.matched_name != pkg.name else "")
 
 
 def _process_document(doc: Document, sites: Sequence[ImageSite], index: OsvIndex | None,

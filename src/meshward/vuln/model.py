@@ -46,6 +46,7 @@ class Vuln:
     aliases: tuple[str, ...] = ()
     ecosystem: str = ""
     kind: str = "image"  # image | sbom | osv-sbom | lockfile
+    source_package: str = ""  # the source package an advisory named, when not the package
 
 
 @dataclass

@@ -19,7 +19,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ class Match:
     fixed: str  # the smallest fixed version above the installed one; "" when none
     last_affected: str
     ecosystem: str
+    matched_name: str = ""  # the name the advisory is filed under (a source package)
 
 
 @dataclass
@@ -98,7 +99,7 @@ class OsvIndex:
                 m = self._evaluate(adv, affected, pkg.ecosystem, version)
                 if m is not None:
                     seen.add(adv.id)
-                    out.append(m)
+                    out.append(replace(m, matched_name=name))
         return out
 
     def _evaluate(self, adv: Advisory, affected: dict[str, Any], ecosystem: str,

@@ -39,7 +39,7 @@ def _documents(ctx: ScanContext, out: Collected) -> list[Document]:
                 shown = path.relative_to(base).as_posix()
             except ValueError:
                 shown = path.as_posix()
-            doc = read_document(path, shown, out.errors, quiet_unknown=True)
+            doc = read_document(path, shown, out.errors, in_tree=True)
             if doc is not None:
                 docs.append(doc)
     return docs
