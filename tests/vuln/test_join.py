@@ -256,7 +256,7 @@ def test_bad_input_is_an_error_with_line_and_the_rest_goes_on(world: tuple[Path,
 def test_grouped_per_service_and_image(world: tuple[Path, Path, Path]) -> None:
     from meshward.vuln.group import render_text
 
-    tree, reports, osv = world
+    tree, reports, _osv = world
     inv = load_inventory([tree], Config())
     trivy = _write(reports / "trivy.json", docs.TRIVY)
     grype = _write(reports / "grype.json", docs.GRYPE)
