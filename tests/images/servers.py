@@ -12,6 +12,7 @@ import hashlib
 import json
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -37,13 +38,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 15) -> None:
+def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 15,
+              context: ssl.SSLContext | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
         try:
-            urllib.request.urlopen(url, timeout=1).close()
+            urllib.request.urlopen(url, timeout=1, context=context).close()
             return
         except urllib.error.HTTPError:
             return  # it answers
@@ -66,18 +68,20 @@ class Registry:
     pushed: int = 0
     sizes: dict[str, int] = field(default_factory=dict)  # manifest digest -> length
     auth: str = ""  # Authorization header for pushes (token registries)
+    scheme: str = "http"
+    context: ssl.SSLContext | None = None
 
     def __post_init__(self) -> None:
         self.host = f"127.0.0.1:{self.port}"
 
     def _req(self, method: str, path: str, data: bytes | None = None,
              headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
-        url = path if path.startswith("http") else f"http://{self.host}{path}"
+        url = path if path.startswith("http") else f"{self.scheme}://{self.host}{path}"
         hdrs = dict(headers or {})
         if self.auth:
             hdrs["Authorization"] = self.auth
         req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=10, context=self.context) as resp:
             resp.read()
             return resp.status, {k.lower(): v for k, v in resp.headers.items()}
 
@@ -103,11 +107,11 @@ class Registry:
 
     def retag(self, repo: str, tag: str, digest: str) -> None:
         """Point ``tag`` at the manifest ``digest`` (same bytes, same digest)."""
-        req = urllib.request.Request(f"http://{self.host}/v2/{repo}/manifests/{digest}",
+        req = urllib.request.Request(f"{self.scheme}://{self.host}/v2/{repo}/manifests/{digest}",
                                      headers={"Accept": OCI_MANIFEST,
                                               **({"Authorization": self.auth} if self.auth
                                                  else {})})
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=10, context=self.context) as resp:
             self.push_manifest(repo, tag, json.loads(resp.read()))
 
     def push_image(self, repo: str, tag: str, content: str) -> str:
@@ -177,8 +181,10 @@ class Registry:
 REGISTRY_BIN = shutil.which("docker-registry")
 
 
-def start_registry(folder: Path, auth: dict[str, object] | None = None) -> Registry:
-    """docker-registry on a free loopback port, storing in ``folder``."""
+def start_registry(folder: Path, auth: dict[str, object] | None = None,
+                   tls: tuple[Path, Path, Path] | None = None) -> Registry:
+    """docker-registry on a free loopback port, storing in ``folder``; with ``tls``
+    (certificate, key, CA) it serves HTTPS only."""
     assert REGISTRY_BIN is not None
     port = free_port()
     config: dict[str, object] = {
@@ -191,13 +197,20 @@ def start_registry(folder: Path, auth: dict[str, object] | None = None) -> Regis
     }
     if auth:
         config["auth"] = auth
+    if tls:
+        config["http"]["tls"] = {"certificate": str(tls[0]), "key": str(tls[1])}  # type: ignore[index]
     path = folder / "config.yml"
     path.write_text(json.dumps(config), encoding="utf-8")  # YAML is a superset of JSON
     log = folder / "registry.log"
     proc = subprocess.Popen([REGISTRY_BIN, "serve", str(path)], stdout=log.open("wb"),
                             stderr=subprocess.STDOUT)
-    wait_http(f"http://127.0.0.1:{port}/v2/", proc, log)
-    return Registry(port, proc)
+    if tls:
+        ctx = ssl.create_default_context(cafile=str(tls[2]))
+        wait_http(f"https://127.0.0.1:{port}/v2/", proc, log, context=ctx)
+    else:
+        wait_http(f"http://127.0.0.1:{port}/v2/", proc, log)
+    return Registry(port, proc, scheme="https" if tls else "http",
+                    context=ssl.create_default_context(cafile=str(tls[2])) if tls else None)
 
 
 @dataclass

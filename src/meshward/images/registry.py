@@ -98,9 +98,11 @@ class RegistryClient:
                 raise
             https_error = exc
         try:
-            self.http.bare(f"http://{host}/v2/")
+            answer = self.http.bare(f"http://{host}/v2/")
         except FetchFailed:
             raise https_error from None
+        if answer.status not in (200, 401):  # e.g. 400 from a TLS-only server: not over HTTP
+            raise https_error
         with self._lock:
             self.plain_http.add(registry)
         return "http"
