@@ -160,3 +160,28 @@ def test_cli_bad_key_file_is_an_input_error(tmp_path: Path, fleet: Fleet,
     code = main(["images", str(tree), "--key", str(bad)])
     assert code == 2
     assert "is not a PEM public key" in capsys.readouterr().out
+
+
+def test_config_file_keys_allowlist_and_insecure(tmp_path: Path, fleet: Fleet, registry: Registry,
+                                                 keys: Keys) -> None:
+    tree = write_tree(tmp_path / "t", {"a": fleet.signed, "b": fleet.wrong_key,
+                                       "c": "quay.io/team/tool:1"})
+    (tree / "keys").mkdir()
+    (tree / "keys" / "fleet.pub").write_bytes(keys.trusted_pub.read_bytes())
+    (tree / ".meshward.yaml").write_text(
+        f"registries: [{registry.host}]\n"
+        "image_keys:\n"
+        f"  - match: {registry.host}/shop/*\n"
+        "    key: keys/fleet.pub\n"
+        "  - match: nowhere.example\n"
+        "    key: keys/absent.pub\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    code = main(["images", str(tree), "--timeout", "2", "-f", "json", "-o", str(out)])
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert code == 2  # the missing key file is an input error; the rest still ran
+    assert [(e["path"].rsplit("/", 1)[-1], e["line"]) for e in doc["errors"]] == [
+        (".meshward.yaml", 5)]
+    got = {(f["rule_id"], {e["name"]: e["value"] for e in f["extra"]}["image"])
+           for f in doc["findings"]}
+    assert got == {("MWI02", fleet.signed), ("MWI11", fleet.wrong_key),
+                   ("MWI01", "quay.io/team/tool:1")}
