@@ -29,8 +29,8 @@ def finding_from_hit(rule: Rule, hit: Hit) -> Finding:
 
 
 def static_rules() -> list[Rule]:
-    """Rules that run over files at rest (probe checks run only in `meshward probe`)."""
-    return [r for r in all_rules() if not r.id.startswith("MWP")]
+    """Rules that run over files at rest (probe and image checks run only in their commands)."""
+    return [r for r in all_rules() if not r.id.startswith(("MWP", "MWI"))]
 
 
 def choose_rules(rules: Sequence[Rule] | None, select: Iterable[str],
