@@ -1,0 +1,131 @@
+"""What every detector sees: the model, the identity map, learned state, thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from meshward.checks.context import ScanContext
+from meshward.model.graph import EXTERNAL
+from meshward.model.source import as_map, as_seq
+from meshward.watch.event import LogEvent
+from meshward.watch.identity import IdentityMap, Party, parse_identity
+from meshward.watch.state import State
+
+
+@dataclass
+class Thresholds:
+    """Tunable numbers of the detectors (documented in docs/watch.md)."""
+
+    auth_failures: int = 20  # 401/403 from one source or to one service ...
+    auth_window_s: float = 60.0  # ... within this many seconds
+    bucket_s: float = 60.0  # volume buckets
+    ewma_alpha: float = 0.2
+    z_limit: float = 4.0
+    warmup_buckets: int = 10
+    min_calls: int = 20  # a bucket under this is never "far above" anything
+
+
+@dataclass
+class WatchContext:
+    scan: ScanContext
+    identities: IdentityMap
+    state: State = field(default_factory=State)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    today: dt.date = field(default_factory=dt.date.today)
+    owners: dict[str, str] = field(default_factory=dict)
+    secret_users: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    allowed: set[tuple[str, str]] = field(default_factory=set)
+    _calls: dict[tuple[str, ...], tuple[Party, Party]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, scan: ScanContext, state: State | None = None,
+              thresholds: Thresholds | None = None) -> WatchContext:
+        ctx = cls(scan=scan, identities=IdentityMap.build(scan.inventory),
+                  state=state or State(), thresholds=thresholds or Thresholds(), today=scan.today)
+        ctx.owners = _owners(scan)
+        ctx.secret_users = _secret_users(scan)
+        ctx.allowed = set(scan.graph.edges) | {(s, t) for s, t, _ in scan.graph.unused_allowed}
+        return ctx
+
+    def owner(self, service: str | None) -> str:
+        return self.owners.get(service or "", "")
+
+    def call(self, ev: LogEvent) -> tuple[Party, Party]:
+        """(caller, callee) of an access event, each mapped to a service when possible."""
+        key = (ev.fmt, ev.src_id, ev.src_addr, ev.dst_host, ev.dst_addr, ev.reporter,
+               ev.namespace, ev.direction)
+        found = self._calls.get(key)
+        if found is None:
+            found = (self._source(ev), self._target(ev))
+            if len(self._calls) > 200_000:
+                self._calls.clear()
+            self._calls[key] = found
+        return found
+
+    def _source(self, ev: LogEvent) -> Party:
+        ids = self.identities
+        if ev.src_id:
+            services, account = ids.identity_services(ev.src_id)
+            if services:
+                return Party(services[0], ev.src_id, ev.src_addr)
+        if ev.direction == "outbound" and ev.reporter:
+            svc = ids.pod_service(ev.namespace, ev.reporter)
+            if svc:
+                return Party(svc, ev.src_id, ev.src_addr)
+        svc = ids.host(ev.src_addr)
+        if svc is None and ev.fmt.endswith("ingress-nginx"):
+            svc = EXTERNAL  # the ingress controller is the edge: its callers come from outside
+        return Party(svc, ev.src_id, ev.src_addr)
+
+    def _target(self, ev: LogEvent) -> Party:
+        ids = self.identities
+        if ev.direction == "inbound" and ev.reporter:
+            svc = ids.pod_service(ev.namespace, ev.reporter)
+            if svc:
+                return Party(svc, "", ev.dst_host or ev.dst_addr)
+        svc = ids.host(ev.dst_host) or ids.host(ev.dst_addr)
+        return Party(svc, "", ev.dst_host or ev.dst_addr)
+
+
+def _owners(scan: ScanContext) -> dict[str, str]:
+    from meshward.checks.rules.catalog_common import entries_by_service
+
+    out: dict[str, str] = {}
+    for name, entry in entries_by_service(scan).items():
+        owner = entry.spec.get("owner")
+        if isinstance(owner, str) and owner:
+            out[name] = owner
+    for name, svc in scan.inventory.services.items():
+        if name not in out and svc.owners:
+            out[name] = sorted(svc.owners.items())[0][1]
+    return out
+
+
+def _secret_users(scan: ScanContext) -> dict[tuple[str, str], set[str]]:
+    """(namespace, Secret) -> the service accounts (``ns/sa``) of the workloads using it."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for w in scan.inventory.workloads:
+        names: set[str] = set()
+        spec = w.pod_spec
+        for vol in as_seq(spec.get("volumes")):
+            v = as_map(vol)
+            name = as_map(v.get("secret")).get("secretName")
+            if isinstance(name, str):
+                names.add(name)
+            for src in as_seq(as_map(v.get("projected")).get("sources")):
+                name = as_map(as_map(src).get("secret")).get("name")
+                if isinstance(name, str):
+                    names.add(name)
+        for c in w.containers:
+            names.update(e.ref_name for e in c.env if e.source == "secretKeyRef" and e.ref_name)
+            for ef in as_seq(c.body.get("envFrom")):
+                name = as_map(as_map(ef).get("secretRef")).get("name")
+                if isinstance(name, str):
+                    names.add(name)
+        for name in names:
+            out.setdefault((w.namespace, name), set()).add(f"{w.namespace}/{w.service_account}")
+    return out
+
+
+__all__ = ["Party", "Thresholds", "WatchContext", "parse_identity"]

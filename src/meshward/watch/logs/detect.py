@@ -1,0 +1,126 @@
+"""Recognise each line's format by its content and parse it into a :class:`LogEvent`.
+
+JSON lines are decoded once and told apart by their keys; text lines by their first
+characters, then a strict pattern. The format that matched last is tried first (a
+file rarely mixes formats), so the common case costs one attempt.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from meshward.watch.event import TEXT, LogEvent
+from meshward.watch.logs import docker, envoy, falco, k8s_audit, linkerd, nginx, syslog
+from meshward.watch.logs.times import iso
+
+TRUNCATED, UNKNOWN = "truncated or malformed", "unknown format"
+
+JsonParser = Callable[[dict[str, Any]], LogEvent | None]
+JSON_FORMATS: tuple[tuple[str, Callable[[dict[str, Any]], bool], JsonParser], ...] = (
+    (k8s_audit.NAME, k8s_audit.matches, k8s_audit.parse),
+    (falco.NAME, falco.matches, falco.parse),
+    (envoy.NAME_JSON, envoy.matches, envoy.parse_json),
+    (linkerd.NAME_JSON, linkerd.matches, linkerd.parse_json),
+)
+TextParser = Callable[[str], LogEvent | None]
+TEXT_FORMATS: tuple[tuple[str, Callable[[str], bool], TextParser], ...] = (
+    (envoy.NAME, envoy.sniff, envoy.parse),
+    (linkerd.NAME, linkerd.sniff, linkerd.parse),
+    (nginx.NAME, nginx.sniff, nginx.parse),
+)
+FORMAT_NAMES = (k8s_audit.NAME, falco.NAME, envoy.NAME, envoy.NAME_JSON, linkerd.NAME,
+                linkerd.NAME_JSON, nginx.NAME, nginx.NAME_INGRESS, docker.NAME,
+                syslog.NAME_5424, syslog.NAME_3164)
+
+
+class Recognizer:
+    """Parses lines of any supported format; ``problem`` says why a line gave no event."""
+
+    def __init__(self, year: int | None = None) -> None:
+        self.year = year or time.gmtime().tm_year
+        self._last_json: int = 0
+        self._last_text: int = 0
+        self.problem = ""
+
+    def parse(self, line: str, path: str = "") -> LogEvent | None:
+        self.problem = ""
+        ev = self._parse(line, path, nested=False)
+        return ev
+
+    def _parse(self, line: str, path: str, nested: bool) -> LogEvent | None:
+        if line.startswith("{"):
+            return self._json(line, path, nested)
+        if not line.strip():
+            self.problem = UNKNOWN if not nested else ""
+            return None
+        n = len(TEXT_FORMATS)
+        for k in range(n):
+            i = (self._last_text + k) % n
+            _name, sniff, parse = TEXT_FORMATS[i]
+            if sniff(line):
+                ev = parse(line)
+                if ev is not None:
+                    self._last_text = i
+                    return ev
+        if not nested and syslog.sniff(line):
+            sl = syslog.parse(line, self.year)
+            if sl is not None:
+                inner = self._parse(sl.message, path, nested=True) if sl.message else None
+                if inner is None:
+                    inner = LogEvent(TEXT, sl.fmt, output=sl.message)
+                    self.problem = ""
+                inner.ts = inner.ts if inner.ts is not None else sl.ts
+                inner.extra = {**inner.extra, "host": sl.host, "app": sl.app}
+                inner.fmt = f"{sl.fmt}/{inner.fmt}" if inner.fmt != sl.fmt else sl.fmt
+                return inner
+        self.problem = TRUNCATED if _looks_cut(line) else UNKNOWN
+        return None
+
+    def _json(self, line: str, path: str, nested: bool) -> LogEvent | None:
+        try:
+            doc = json.loads(line)
+        except ValueError:
+            self.problem = TRUNCATED
+            return None
+        if not isinstance(doc, dict):
+            self.problem = UNKNOWN
+            return None
+        n = len(JSON_FORMATS)
+        for k in range(n):
+            i = (self._last_json + k) % n
+            _name, matches, parse = JSON_FORMATS[i]
+            if matches(doc):
+                ev = parse(doc)
+                if ev is None:
+                    self.problem = TRUNCATED
+                    return None
+                self._last_json = i
+                return ev
+        if not nested and docker.matches(doc):
+            return self._docker(doc, path)
+        self.problem = UNKNOWN
+        return None
+
+    def _docker(self, doc: dict[str, Any], path: str) -> LogEvent:
+        text, stamp = docker.inner(doc)
+        inner = self._parse(text, path, nested=True) if text else None
+        if inner is None:
+            inner = LogEvent(TEXT, docker.NAME, output=text)
+            self.problem = ""
+        else:
+            inner.fmt = f"{docker.NAME}/{inner.fmt}"
+        if inner.ts is None:
+            inner.ts = iso(stamp)
+        pod, ns, container = docker.container_of(path)
+        inner.reporter = inner.reporter or pod
+        inner.namespace = inner.namespace or ns
+        inner.container = inner.container or container
+        return inner
+
+
+def _looks_cut(line: str) -> bool:
+    """A line of a known shape that stops early (an unclosed quote or bracket)."""
+    return (line.count('"') % 2 == 1) or (line.startswith("[") and "]" not in line)
