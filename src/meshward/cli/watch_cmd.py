@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     on_finding = None
     if args.format == "jsonl":
         try:
-            stream = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+            stream = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
         jsonl = StreamSink("jsonl", stream)

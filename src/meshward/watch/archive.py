@@ -167,8 +167,8 @@ class ArchiveWriter:
                              "stopped writer; sealed now and marked `recovered`")
 
     def _open(self) -> None:
-        self.log = open(self.folder / _name(self.index, "log"), "ab")
-        self.idx = open(self.folder / _name(self.index, "idx"), "ab")
+        self.log = open(self.folder / _name(self.index, "log"), "ab")  # noqa: SIM115
+        self.idx = open(self.folder / _name(self.index, "idx"), "ab")  # noqa: SIM115
 
     def add(self, data: bytes, end: bool) -> None:
         """A piece of a line (``end``: the line ends here). Matches the reader's ChunkFn."""

@@ -66,7 +66,7 @@ class WatchContext:
     def _source(self, ev: LogEvent) -> Party:
         ids = self.identities
         if ev.src_id:
-            services, account = ids.identity_services(ev.src_id)
+            services, _account = ids.identity_services(ev.src_id)
             if services:
                 return Party(services[0], ev.src_id, ev.src_addr)
         if ev.direction == "outbound" and ev.reporter:

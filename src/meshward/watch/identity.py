@@ -103,7 +103,7 @@ class IdentityMap:
                 service = self.pod_service(obj.namespace, pod) if isinstance(pod, str) else None
                 if service is None:
                     continue
-                ips = [a.get("ip")] + list(as_seq(a.get("addresses")))
+                ips = [a.get("ip"), *as_seq(a.get("addresses"))]
                 for ip in ips:
                     if isinstance(ip, str) and ip:
                         self.by_ip.setdefault(ip, service)
@@ -200,9 +200,16 @@ def parse_identity(identity: str) -> tuple[str, str]:
     return (m.group("ns"), m.group("sa")) if m else ("", "")
 
 
+_INTERNAL = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+    "169.254.0.0/16", "0.0.0.0/8", "::1/128", "fc00::/7", "fe80::/10"))
+
+
 def is_public(host: str) -> bool:
+    """An address outside the ranges a cluster or a private network uses (RFC 1918, CGNAT,
+    loopback, link-local, IPv6 ULA): the outside world."""
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return ip.is_global
+    return not any(ip in net for net in _INTERNAL if net.version == ip.version)

@@ -72,8 +72,9 @@ class Detect(Detector):
                 f"{len(q)} authentication failures {key} within {span:.0f}s "
                 f"(threshold {t.auth_failures} in {t.auth_window_s:.0f}s); last: "
                 f"{ev.method} {ev.uri} -> {ev.status}",
-                ev, key=f"{key}@{int(q[0])}", service=dst.service if what == "target" else
-                (src.service if src.service != EXTERNAL else dst.service),
+                ev, key=f"{key}@{int(q[0])}",
+                service=dst.service if what == "target" or src.service in (None, EXTERNAL)
+                else src.service,
                 identity=src.identity, source=src.address,
                 extra=[("burst", what), ("failures", str(len(q)))]))
         return out

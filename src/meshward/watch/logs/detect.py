@@ -57,10 +57,12 @@ class Recognizer:
             self.problem = UNKNOWN if not nested else ""
             return None
         n = len(TEXT_FORMATS)
+        sniffed = False
         for k in range(n):
             i = (self._last_text + k) % n
             _name, sniff, parse = TEXT_FORMATS[i]
             if sniff(line):
+                sniffed = True
                 ev = parse(line)
                 if ev is not None:
                     self._last_text = i
@@ -76,7 +78,7 @@ class Recognizer:
                 inner.extra = {**inner.extra, "host": sl.host, "app": sl.app}
                 inner.fmt = f"{sl.fmt}/{inner.fmt}" if inner.fmt != sl.fmt else sl.fmt
                 return inner
-        self.problem = TRUNCATED if _looks_cut(line) else UNKNOWN
+        self.problem = TRUNCATED if sniffed or _looks_cut(line) else UNKNOWN
         return None
 
     def _json(self, line: str, path: str, nested: bool) -> LogEvent | None:

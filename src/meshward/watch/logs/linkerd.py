@@ -63,4 +63,4 @@ def parse_json(doc: dict[str, Any]) -> LogEvent | None:
                     src_id="" if ident in (None, "-") else str(ident),
                     method=str(doc.get("method") or ""), uri=uri, status=status,
                     dst_host=host or _host(uri), direction="inbound",
-                    bytes_sent=int(size) if isinstance(size, int) or str(size).isdigit() else 0)
+                    bytes_sent=int(str(size)) if str(size).isdigit() else 0)

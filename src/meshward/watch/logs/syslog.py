@@ -36,7 +36,7 @@ def sniff(line: str) -> bool:
 
 
 def parse(line: str, year: int) -> SyslogLine | None:
-    if line.startswith("<") and ">1 " in line[:6]:
+    if line.startswith("<") and ">1 " in line[:8]:
         m = _5424.match(line)
         if m is None:
             return None
