@@ -50,3 +50,23 @@ def feed(fleet: ScanContext) -> Feed:
 
 def lines_of(path: Path) -> list[str]:
     return path.read_text("utf-8").splitlines()
+
+
+@pytest.fixture
+def rsyslog(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from tests.watch.servers import RSYSLOGD, Rsyslog
+
+    if not Path(RSYSLOGD).exists():
+        pytest.skip("rsyslogd is not installed (Debian package rsyslog)")
+    server = Rsyslog(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def collector():  # type: ignore[no-untyped-def]
+    from tests.watch.servers import Collector
+
+    server = Collector().start()
+    yield server
+    server.stop()
