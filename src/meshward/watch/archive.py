@@ -334,30 +334,36 @@ def _check_lines(folder: Path, index: int, seal: dict[str, Any], result: VerifyR
     idx = idx_path.read_bytes()
     expected = [idx[i:i + HASH_LEN] for i in range(0, len(idx), HASH_LEN)]
     log_hash = hashlib.sha256()
-    n = 0
+    got: list[bytes] = []
+    cut = False
     with open(log_path, "rb") as handle:
         for raw in handle:
             log_hash.update(raw)
-            n += 1
-            line = raw[:-1] if raw.endswith(b"\n") else raw
-            got = hashlib.sha256(line).digest()[:HASH_LEN]
-            if n <= len(expected) and got == expected[n - 1] and raw.endswith(b"\n"):
-                continue
-            result.problems.append(f"{where} line {n}: " + _what(n, got, expected, raw))
-            return
-    if n < len(expected):
-        result.problems.append(f"{where} truncated after line {n} ({len(expected)} lines sealed)")
+            cut = not raw.endswith(b"\n")
+            got.append(hashlib.sha256(raw[:-1] if not cut else raw).digest()[:HASH_LEN])
+    for i, h in enumerate(got):
+        last = i == len(got) - 1
+        if i < len(expected) and h == expected[i] and not (last and cut):
+            continue
+        result.problems.append(f"{where} line {i + 1}: " + _what(i, got, expected, last and cut))
+        return
+    if len(got) < len(expected):
+        result.problems.append(f"{where} truncated after line {len(got)} "
+                               f"({len(expected)} lines sealed)")
     elif log_hash.hexdigest() != seal["log_sha256"]:
         result.problems.append(f"{where}: content differs from its seal")
 
 
-def _what(n: int, got: bytes, expected: list[bytes], raw: bytes) -> str:
-    if n > len(expected):
+def _what(i: int, got: list[bytes], expected: list[bytes], cut: bool) -> str:
+    """What happened at the first line (0-based ``i``) that does not match its seal."""
+    h = got[i]
+    if i >= len(expected):
         return f"added after the segment was sealed ({len(expected)} lines sealed)"
-    if not raw.endswith(b"\n") and got == expected[n - 1]:
-        return "truncated inside the line (its newline is gone)"
-    if n < len(expected) and got == expected[n]:
-        return f"deleted (the line now here was line {n + 1})"
-    if got in expected:
-        return f"reordered (this line was sealed as line {expected.index(got) + 1})"
+    if cut:
+        return "truncated inside the line (the file ends in it)"
+    swapped = i + 1 < len(got) and got[i + 1] == expected[i]
+    if i + 1 < len(expected) and h == expected[i + 1] and not swapped:
+        return f"deleted (the line now here was line {i + 2})"
+    if h in expected:
+        return f"reordered (this line was sealed as line {expected.index(h) + 1})"
     return "altered"
