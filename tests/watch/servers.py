@@ -124,7 +124,7 @@ class Collector:
         collector = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 size = int(self.headers.get("Content-Length", "0"))
                 data = self.rfile.read(size)
                 collector.requests.append(Request(self.path, dict(self.headers.items()),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from meshward.findings.finding import Mode, ResourceRef, Severity
 from meshward.watch.context import Thresholds
 from meshward.watch.detectors import all_infos
@@ -12,7 +14,7 @@ from tests.watch.conftest import Feed
 def test_every_detector_has_docs_practices_and_tests() -> None:
     infos = all_infos()
     assert [i.id for i in infos][:6] == ["MWW01", "MWW02", "MWW03", "MWW04", "MWW05", "MWW06"]
-    text = open(__file__, encoding="utf-8").read()
+    text = Path(__file__).read_text(encoding="utf-8")
     for info in infos:
         assert info.rationale and info.remediation and info.inputs and info.practices
         assert "LOG-ANOMALY" in info.practices or "ENV-GRANTS" in info.practices

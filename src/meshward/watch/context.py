@@ -36,7 +36,7 @@ class WatchContext:
     owners: dict[str, str] = field(default_factory=dict)
     secret_users: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     allowed: set[tuple[str, str]] = field(default_factory=set)
-    _calls: dict[tuple[str, ...], tuple[Party, Party]] = field(default_factory=dict)
+    _calls: dict[tuple[str, ...], tuple[str | None, str | None]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, scan: ScanContext, state: State | None = None,
@@ -51,10 +51,14 @@ class WatchContext:
     def owner(self, service: str | None) -> str:
         return self.owners.get(service or "", "")
 
-    def call(self, ev: LogEvent) -> tuple[Party, Party]:
-        """(caller, callee) of an access event, each mapped to a service when possible."""
-        key = (ev.fmt, ev.src_id, ev.src_addr, ev.dst_host, ev.dst_addr, ev.reporter,
-               ev.namespace, ev.direction)
+    def services(self, ev: LogEvent) -> tuple[str | None, str | None]:
+        """(caller, callee) services of an access event; ``None`` where unmapped.
+
+        Cached by what decides the answer (addresses without their ephemeral ports), so a
+        million lines between a few hundred pairs cost a few hundred lookups.
+        """
+        key = (ev.src_id, _host_part(ev.src_addr), ev.dst_host, _host_part(ev.dst_addr),
+               ev.reporter, ev.namespace, ev.direction, ev.fmt)
         found = self._calls.get(key)
         if found is None:
             found = (self._source(ev), self._target(ev))
@@ -63,29 +67,40 @@ class WatchContext:
             self._calls[key] = found
         return found
 
-    def _source(self, ev: LogEvent) -> Party:
+    def call(self, ev: LogEvent) -> tuple[Party, Party]:
+        """(caller, callee) with what the line said about each: identity and address."""
+        src, dst = self.services(ev)
+        return (Party(src, ev.src_id, ev.src_addr),
+                Party(dst, "", ev.dst_host or ev.dst_addr))
+
+    def _source(self, ev: LogEvent) -> str | None:
         ids = self.identities
         if ev.src_id:
             services, _account = ids.identity_services(ev.src_id)
             if services:
-                return Party(services[0], ev.src_id, ev.src_addr)
+                return services[0]
         if ev.direction == "outbound" and ev.reporter:
             svc = ids.pod_service(ev.namespace, ev.reporter)
             if svc:
-                return Party(svc, ev.src_id, ev.src_addr)
+                return svc
         svc = ids.host(ev.src_addr)
         if svc is None and ev.fmt.endswith("ingress-nginx"):
             svc = EXTERNAL  # the ingress controller is the edge: its callers come from outside
-        return Party(svc, ev.src_id, ev.src_addr)
+        return svc
 
-    def _target(self, ev: LogEvent) -> Party:
+    def _target(self, ev: LogEvent) -> str | None:
         ids = self.identities
         if ev.direction == "inbound" and ev.reporter:
             svc = ids.pod_service(ev.namespace, ev.reporter)
             if svc:
-                return Party(svc, "", ev.dst_host or ev.dst_addr)
-        svc = ids.host(ev.dst_host) or ids.host(ev.dst_addr)
-        return Party(svc, "", ev.dst_host or ev.dst_addr)
+                return svc
+        return ids.host(ev.dst_host) or ids.host(ev.dst_addr)
+
+
+def _host_part(address: str) -> str:
+    """``10.1.2.3:4567`` -> ``10.1.2.3``; anything else as it is."""
+    head, sep, port = address.rpartition(":")
+    return head if sep and port.isdigit() and "]" not in port else address
 
 
 def _owners(scan: ScanContext) -> dict[str, str]:

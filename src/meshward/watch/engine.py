@@ -31,6 +31,14 @@ HINTS = {
 }
 
 
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @dataclass
 class Problem:
     path: str
@@ -59,9 +67,13 @@ class Watcher:
         self.stats = WatchStats()
         self.recognizer = Recognizer()
         self.seen: dict[tuple[str, str], Finding] = {}
-        self._last_ts: dict[str, float] = {}
-        self._wall = now()
-        self._wall_at = 0
+        self.by_kind: dict[str, list[Detector]] = {}
+        for det in self.detectors:
+            for kind in det.info.kinds:
+                self.by_kind.setdefault(kind, []).append(det)
+        self._floor: dict[str, float] = {}  # per file: the newest time seen, less SKEW_BACK_S
+        self._horizon = now() + SKEW_AHEAD_S
+        self._data = b""
 
     def problem(self, path: str, line: int, category: str) -> None:
         key = (path, category)
@@ -76,41 +88,57 @@ class Watcher:
         data = raw.data
         if raw.huge:
             self.problem(raw.path, raw.line, HUGE)
-        try:
-            if b"\x00" in data:
-                raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
+        if b"\x00" in data:
             self.problem(raw.path, raw.line, BINARY)
             return
-        if raw.huge:
-            return
-        ev = self.recognizer.parse(text, raw.path)
+        text = ""
+        if data[:1] == b"{" and not raw.huge:
+            ev = self.recognizer.parse_json_bytes(data, raw.path)
+            if ev is None and not _utf8(data):
+                self.problem(raw.path, raw.line, BINARY)
+                return
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                self.problem(raw.path, raw.line, BINARY)
+                return
+            if raw.huge:
+                return
+            ev = self.recognizer.parse(text, raw.path)
         if ev is None:
             self.problem(raw.path, raw.line, self.recognizer.problem or "unknown format")
             return
-        ev.path, ev.line, ev.raw = raw.path, raw.line, text
+        ev.path, ev.line = raw.path, raw.line
+        if text:
+            ev.raw = text
+        else:
+            self._data = data
         st.events += 1
         st.by_format[ev.fmt] += 1
-        if ev.ts is not None:
-            self._check_clock(raw, ev.ts)
-            if self.since is not None and ev.ts < self.since:
+        ts = ev.ts
+        if ts is not None:
+            if ts > self._horizon or ts < self._floor.get(raw.path, ts):
+                self._skew(raw, ts)
+            elif ts > self._floor.get(raw.path, ts) + SKEW_BACK_S:
+                self._floor[raw.path] = ts - SKEW_BACK_S
+            if self.since is not None and ts < self.since:
                 return
-        for det in self.detectors:
+        for det in self.by_kind.get(ev.kind, ()):
             alerts = det.observe(ev, self.ctx)
             if alerts:
+                if not ev.raw:
+                    ev.raw = self._data.decode("utf-8", "replace")
                 self._emit(det, alerts)
 
-    def _check_clock(self, raw: RawLine, ts: float) -> None:
-        if self.stats.lines - self._wall_at > 10_000:
-            self._wall, self._wall_at = self.now(), self.stats.lines
-        last = self._last_ts.get(raw.path)
-        if ts > self._wall + SKEW_AHEAD_S or (last is not None and ts < last - SKEW_BACK_S):
+    def _skew(self, raw: RawLine, ts: float) -> None:
+        """A time past the wall clock, or far before the newest time of its file."""
+        self._horizon = self.now() + SKEW_AHEAD_S  # the wall clock moves on in --follow
+        floor = self._floor.get(raw.path)
+        if ts > self._horizon or (floor is not None and ts < floor):
             self.problem(raw.path, raw.line, SKEW)
-        if last is None or ts > last:
-            if len(self._last_ts) > 10_000:
-                self._last_ts.clear()
-            self._last_ts[raw.path] = ts
+        elif floor is None or ts - SKEW_BACK_S > floor:
+            self._floor[raw.path] = ts - SKEW_BACK_S
 
     def _emit(self, det: Detector, alerts: list[Alert]) -> None:
         for alert in alerts:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 ACCESS, AUDIT, RUNTIME, TEXT = "access", "audit", "runtime", "text"
 
 
-@dataclass(slots=True)
+_NO_EXTRA: dict[str, str] = {}
+
+
 class LogEvent:
-    """A parsed line. Fields a format does not carry stay empty.
+    """A parsed line. Fields a format does not carry keep their class default.
 
     ``kind`` is ``access`` (a request between two parties), ``audit`` (a Kubernetes API
     call), ``runtime`` (a Falco alert) or ``text`` (anything else worth archiving only).
+    A plain class with class-level defaults: creating one costs only the fields a parser
+    sets, which matters at a million lines. ``extra`` is replaced, never changed in place.
     """
 
-    kind: str
-    fmt: str
     path: str = ""
     line: int = 0
     ts: float | None = None  # seconds since the epoch, when the line carries a time
@@ -51,8 +52,17 @@ class LogEvent:
     pod: str = ""
     container: str = ""
     output: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = _NO_EXTRA
+
+    def __init__(self, kind: str, fmt: str, **fields: Any) -> None:
+        self.kind = kind
+        self.fmt = fmt
+        if fields:
+            self.__dict__.update(fields)
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __repr__(self) -> str:
+        return f"LogEvent({self.__dict__!r})"

@@ -28,6 +28,7 @@ class DetectorInfo:
     rationale: str
     remediation: str
     inputs: tuple[str, ...]  # the log formats it reads
+    kinds: tuple[str, ...]  # the event kinds it observes (access, audit, runtime)
     confidence: Confidence = Confidence.HIGH
     references: tuple[str, ...] = ()
     example_fires: str = ""

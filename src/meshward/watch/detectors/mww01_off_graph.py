@@ -18,6 +18,7 @@ INFO = DetectorInfo(
     severity=Severity.HIGH,
     practices=("LOG-ANOMALY", "ENV-PRIVATE"),
     inputs=("envoy", "envoy-json", "linkerd", "linkerd-json", "ingress-nginx"),
+    kinds=(ACCESS,),
     rationale=(
         "meshward knows who may call whom: the edges of the service graph (from configuration "
         "that names another service, compose links, ingress routes) and the pairs the "
@@ -43,17 +44,16 @@ class Detect(Detector):
     def observe(self, ev: LogEvent, ctx: WatchContext) -> list[Alert]:
         if ev.kind != ACCESS:
             return []
+        src_svc, dst_svc = ctx.services(ev)
+        if src_svc is None:
+            ctx.identities.count_unmapped(f"caller {ev.src_id or ev.src_addr or '-'}")
+            return []
+        if dst_svc is None:
+            ctx.identities.count_unmapped(f"callee {ev.dst_host or ev.dst_addr or '-'}")
+            return []
+        if src_svc == dst_svc or dst_svc == EXTERNAL or (src_svc, dst_svc) in ctx.allowed:
+            return []
         src, dst = ctx.call(ev)
-        if src.service is None:
-            ctx.identities.count_unmapped(f"caller {src.identity or src.address or '-'}")
-            return []
-        if dst.service is None:
-            ctx.identities.count_unmapped(f"callee {dst.address or '-'}")
-            return []
-        if src.service == dst.service or dst.service == EXTERNAL:
-            return []
-        if (src.service, dst.service) in ctx.allowed:
-            return []
         denied = ev.status in (401, 403)
         who = "the outside" if src.service == EXTERNAL else src.service
         outcome = f"answered {ev.status}" if ev.status else "no status"
@@ -63,4 +63,4 @@ class Detect(Detector):
             ev, key=f"{src.service}->{dst.service}", service=dst.service,
             identity=src.identity, source=src.address,
             severity=Severity.MEDIUM if denied else None,
-            extra=[("caller", src.service), ("callee", dst.service)])]
+            extra=[("caller", src_svc), ("callee", dst_svc)])]

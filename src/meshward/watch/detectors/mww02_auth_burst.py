@@ -19,6 +19,7 @@ INFO = DetectorInfo(
     severity=Severity.HIGH,
     practices=("LOG-ANOMALY", "AUTH-ZEROTRUST"),
     inputs=("envoy", "envoy-json", "linkerd", "linkerd-json", "nginx", "ingress-nginx"),
+    kinds=(ACCESS,),
     rationale=(
         "Many 401/403 answers in a short time from one caller are credential stuffing, token "
         "guessing or a compromised workload probing what else it may reach; many against one "

@@ -19,6 +19,7 @@ INFO = DetectorInfo(
     severity=Severity.HIGH,
     practices=("LOG-ANOMALY", "SEC-LEASTPRIV"),
     inputs=("k8s-audit",),
+    kinds=(AUDIT,),
     rationale=(
         "meshward knows which workloads use each Secret (environment references, volumes, "
         "envFrom) and which service account each runs as. A successful get, list or watch of "

@@ -19,6 +19,7 @@ INFO = DetectorInfo(
     severity=Severity.HIGH,
     practices=("LOG-ANOMALY", "AUTH-LEASTPRIV"),
     inputs=("k8s-audit",),
+    kinds=(AUDIT,),
     rationale=(
         "`kubectl exec`, `attach` and `port-forward` step around every control of the "
         "service: no gateway, no authorization policy, no request log. In production they "

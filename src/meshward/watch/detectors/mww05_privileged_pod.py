@@ -18,6 +18,7 @@ INFO = DetectorInfo(
     severity=Severity.CRITICAL,
     practices=("LOG-ANOMALY", "AUTH-LEASTPRIV"),
     inputs=("k8s-audit",),
+    kinds=(AUDIT,),
     rationale=(
         "A privileged container, or one sharing the host's PID or IPC namespace, owns the "
         "node. Creating one at run time, outside the reviewed manifests, is how an intruder "

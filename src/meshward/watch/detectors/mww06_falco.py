@@ -18,6 +18,7 @@ INFO = DetectorInfo(
     severity=Severity.HIGH,
     practices=("LOG-ANOMALY", "LOG-RUNTIME"),
     inputs=("falco",),
+    kinds=(RUNTIME,),
     rationale=(
         "Falco sees what the process does (a shell in a container, a read of /etc/shadow, a "
         "write below /bin). Its alert names a pod; meshward adds which service that pod "

@@ -7,7 +7,6 @@ file rarely mixes formats), so the common case costs one attempt.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,11 @@ from meshward.watch.logs import docker, envoy, falco, k8s_audit, linkerd, nginx,
 from meshward.watch.logs.times import iso
 
 TRUNCATED, UNKNOWN = "truncated or malformed", "unknown format"
+
+try:  # orjson parses a line about twice as fast as the standard library
+    from orjson import loads
+except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
+    from json import loads  # type: ignore[assignment]
 
 JsonParser = Callable[[dict[str, Any]], LogEvent | None]
 JSON_FORMATS: tuple[tuple[str, Callable[[dict[str, Any]], bool], JsonParser], ...] = (
@@ -81,12 +85,25 @@ class Recognizer:
         self.problem = TRUNCATED if sniffed or _looks_cut(line) else UNKNOWN
         return None
 
-    def _json(self, line: str, path: str, nested: bool) -> LogEvent | None:
+    def parse_json_bytes(self, data: bytes, path: str = "") -> LogEvent | None:
+        """A line starting with ``{``, straight from its bytes (the fast path)."""
+        self.problem = ""
         try:
-            doc = json.loads(line)
+            doc = loads(data)
         except ValueError:
             self.problem = TRUNCATED
             return None
+        return self._doc(doc, path, nested=False)
+
+    def _json(self, line: str, path: str, nested: bool) -> LogEvent | None:
+        try:
+            doc = loads(line)
+        except ValueError:
+            self.problem = TRUNCATED
+            return None
+        return self._doc(doc, path, nested)
+
+    def _doc(self, doc: Any, path: str, nested: bool) -> LogEvent | None:
         if not isinstance(doc, dict):
             self.problem = UNKNOWN
             return None

@@ -99,27 +99,32 @@ def matches(doc: dict[str, Any]) -> bool:
                                        or "upstream_cluster" in doc)
 
 
-def _str(doc: dict[str, Any], *keys: str) -> str:
-    for k in keys:
-        v = doc.get(k)
-        if isinstance(v, str) and v and v != "-":
-            return v
-    return ""
+def _str(value: Any) -> str:
+    return value if value.__class__ is str and value != "-" else ""
 
 
 def parse_json(doc: dict[str, Any]) -> LogEvent | None:
-    code = doc.get("response_code")
-    if not isinstance(code, int):
+    g = doc.get
+    code = g("response_code")
+    if code.__class__ is not int:
         code = _int(code)
-    ev = LogEvent(ACCESS, NAME_JSON, ts=iso(_str(doc, "start_time")),
-                  method=_str(doc, "method", ":method"),
-                  uri=_str(doc, "path", "x-envoy-origin-path", ":path"),
-                  status=code, dst_host=_str(doc, "authority", ":authority"),
-                  dst_addr=_str(doc, "upstream_host"), bytes_sent=_int(doc.get("bytes_sent", 0)),
-                  src_id=_str(doc, "downstream_peer_uri_san", "source_principal"))
-    ev.src_addr = _str(doc, "x_forwarded_for", "x-forwarded-for").split(",")[0].strip()
-    cluster = _str(doc, "upstream_cluster")
+    ev = LogEvent(ACCESS, NAME_JSON)
+    ev.ts = iso(_str(g("start_time")))
+    ev.method = _str(g("method")) or _str(g(":method"))
+    ev.uri = _str(g("path")) or _str(g("x-envoy-origin-path"))
+    ev.status = code
+    ev.dst_host = _str(g("authority")) or _str(g(":authority"))
+    ev.dst_addr = _str(g("upstream_host"))
+    sent = g("bytes_sent")
+    ev.bytes_sent = sent if sent.__class__ is int else _int(sent or 0)
+    ident = _str(g("downstream_peer_uri_san")) or _str(g("source_principal"))
+    if ident:
+        ev.src_id = ident
+    xff = _str(g("x_forwarded_for")) or _str(g("x-forwarded-for"))
+    if xff:
+        ev.src_addr = xff.split(",")[0].strip()
+    cluster = _str(g("upstream_cluster"))
     if cluster:
-        _fill(ev, cluster, _str(doc, "downstream_local_address"),
-              _str(doc, "downstream_remote_address"))
+        _fill(ev, cluster, _str(g("downstream_local_address")),
+              _str(g("downstream_remote_address")))
     return ev

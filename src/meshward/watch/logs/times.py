@@ -20,6 +20,9 @@ def _iso_seconds(head: str, tz: str) -> float | None:
     return stamp.timestamp()
 
 
+_ISO_CACHE: dict[tuple[str, str], float | None] = {}
+
+
 def iso(text: str) -> float | None:
     """``2022-08-23T20:28:20.071809491Z`` (any fraction, ``Z`` or an offset) -> epoch seconds.
 
@@ -27,17 +30,23 @@ def iso(text: str) -> float | None:
     """
     if len(text) < 19 or text[4] != "-" or text[10] not in "T ":
         return None
-    head, rest = text[:19], text[19:]
     frac = 0.0
-    if rest.startswith((".", ",")):
-        i = 1
-        while i < len(rest) and rest[i].isdigit():
-            i += 1
-        digits = rest[1:i]
-        frac = int(digits) / 10 ** len(digits) if digits else 0.0
-        rest = rest[i:]
-    tz = "+00:00" if rest in ("Z", "z", "") else rest
-    base = _iso_seconds(head, tz)
+    rest = text[19:]
+    if rest[:1] in (".", ","):
+        end = 1
+        n = len(rest)
+        while end < n and rest[end].isdigit():
+            end += 1
+        if end > 1:
+            frac = float("0." + rest[1:end])
+        rest = rest[end:]
+    key = (text[:19], rest)
+    base = _ISO_CACHE.get(key, -1.0)
+    if base == -1.0:
+        base = _iso_seconds(key[0], "+00:00" if rest in ("Z", "z", "") else rest)
+        if len(_ISO_CACHE) > 100_000:
+            _ISO_CACHE.clear()
+        _ISO_CACHE[key] = base
     return None if base is None else base + frac
 
 
