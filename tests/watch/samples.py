@@ -102,7 +102,9 @@ def audit(verb: str, resource: str, namespace: str, name: str, user: str, *,
         "objectRef": ref, "responseStatus": {"metadata": {}, "code": code},
         "requestReceivedTimestamp": ts, "stageTimestamp": ts,
         "annotations": {"authorization.k8s.io/decision": "allow" if code < 400 else "forbid",
-                        "authorization.k8s.io/reason": reason}}
+                        "authorization.k8s.io/reason": reason or (
+                            f'RBAC: allowed by RoleBinding "devs/{namespace}" of ClusterRole '
+                            f'"edit" to User "{user}"' if code < 400 else "")}}
     if request_object is not None:
         event["requestObject"] = request_object
     return json.dumps(event, separators=(",", ":"))

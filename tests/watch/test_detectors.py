@@ -13,7 +13,7 @@ from tests.watch.conftest import Feed
 
 def test_every_detector_has_docs_practices_and_tests() -> None:
     infos = all_infos()
-    assert [i.id for i in infos][:6] == ["MWW01", "MWW02", "MWW03", "MWW04", "MWW05", "MWW06"]
+    assert [i.id for i in infos] == [f"MWW0{n}" for n in range(1, 10)]
     text = Path(__file__).read_text(encoding="utf-8")
     for info in infos:
         assert info.rationale and info.remediation and info.inputs and info.practices
@@ -184,3 +184,88 @@ def test_mww06_fires_on_falco_warning_and_critical(feed: Feed) -> None:
 
 def test_mww06_silent_on_notice_and_informational(feed: Feed) -> None:
     assert feed([s.falco("Notice"), s.falco("Informational"), s.falco("Debug")]) == []
+
+
+# MWW07: grant used after it expired ----------------------------------------------------------
+
+REASON = ('RBAC: allowed by RoleBinding "oncall-debug/shop" of ClusterRole "edit" to User '
+          '"alice@example.com"')
+
+
+def test_mww07_fires_when_an_expired_binding_allows_a_request(feed: Feed) -> None:
+    [f] = feed([s.audit("patch", "deployments", "shop", "payments", "alice@example.com",
+                        reason=REASON, ts="2026-12-01T09:12:44.118242Z")], only="MWW07")
+    assert f.message == ("alice@example.com did patch deployments shop/payments on 2026-12-01, "
+                         "allowed by RoleBinding shop/oncall-debug (ClusterRole edit), which "
+                         "expired on 2026-11-01")
+    assert (f.practices, f.identity) == (("ENV-GRANTS", "LOG-ANOMALY"), "alice@example.com")
+    assert f.resource == ResourceRef("RoleBinding", "oncall-debug", "shop")
+
+
+def test_mww07_silent_before_expiry_or_when_another_binding_allowed(feed: Feed) -> None:
+    other = REASON.replace("oncall-debug/shop", "devs/shop")
+    assert feed([s.audit("patch", "deployments", "shop", "payments", "alice@example.com",
+                         reason=REASON, ts="2026-10-15T09:00:00Z"),
+                 s.audit("patch", "deployments", "shop", "payments", "alice@example.com",
+                         reason=other)], only="MWW07") == []
+
+
+# MWW08: new external destination --------------------------------------------------------------
+
+def _egress(host: str) -> str:
+    return s.istio_outbound("orders", "payments", 443).replace(
+        '"payments:443"', f'"{host}:443"').replace(
+        "outbound|443||payments.shop.svc.cluster.local", "PassthroughCluster")
+
+
+def test_mww08_fires_on_a_destination_never_seen(feed: Feed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from meshward.watch.state import State
+
+    state = State(path=tmp_path / "state.json", existed=True,
+                  external={"api.stripe.com": "2026-11-30T00:00:00+00:00"})
+    [f] = feed([_egress("api.stripe.com"), _egress("paste.exfil.example.net")], state=state,
+               only="MWW08")
+    assert f.message == ("orders called paste.exfil.example.net, an external destination not "
+                         "seen before and not declared in the deployment files (GET / -> 200)")
+    assert (f.service, f.source) == ("orders", "10.244.1.22:46520")
+    assert "paste.exfil.example.net" in state.external
+
+
+def test_mww08_silent_on_known_hosts_and_while_learning(feed: Feed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from meshward.watch.state import State
+
+    learning = State(path=tmp_path / "state.json")
+    assert feed([_egress("paste.exfil.example.net")], state=learning, only="MWW08") == []
+    assert "paste.exfil.example.net" in learning.external
+    learning.save()
+    assert feed([_egress("paste.exfil.example.net")], state=State.load(tmp_path / "state.json"),
+                only="MWW08") == []
+
+
+# MWW09: volume far above the baseline ---------------------------------------------------------
+
+def _calls(n: int, minute: int) -> list[str]:
+    return [s.envoy_json("worker", "orders", 9000).replace(
+        "2026-12-01T10:00:00.409Z", f"2026-12-01T10:{minute:02d}:{i % 60:02d}.000Z")
+        for i in range(n)]
+
+
+def _learned(tmp_path) -> object:  # type: ignore[no-untyped-def]
+    from meshward.watch.state import Baseline, State
+
+    return State(path=tmp_path / "s.json", existed=True,
+                 volume={"worker->orders": Baseline(mean=50.0, var=25.0, n=30)})
+
+
+def test_mww09_fires_far_above_the_baseline(feed: Feed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    [f] = feed(_calls(400, 1) + _calls(50, 2), state=_learned(tmp_path), only="MWW09")
+    assert f.message == ("worker->orders: 400 calls in 60s, baseline mean 50.0, std 5.0 over 30 "
+                         "buckets: z-score 70.0 (limit 4.0)")
+    assert (f.service, f.location.line) == ("orders", 400)
+
+
+def test_mww09_silent_within_the_baseline(feed: Feed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    state = _learned(tmp_path)
+    assert feed(_calls(55, 1) + _calls(60, 2), state=state, only="MWW09") == []
+    b = state.volume["worker->orders"]  # type: ignore[attr-defined]
+    assert b.n == 31 and 50.0 < b.mean < 52.0  # learned from the closed bucket only

@@ -36,6 +36,7 @@ class WatchContext:
     owners: dict[str, str] = field(default_factory=dict)
     secret_users: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     allowed: set[tuple[str, str]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)  # what detectors tell the user at the end
     _calls: dict[tuple[str, ...], tuple[str | None, str | None]] = field(default_factory=dict)
 
     @classmethod

@@ -172,6 +172,7 @@ class Watcher:
         for (_path, category), p in sorted(st.problems.items(), key=lambda i: (i[1].path, i[1].line)):
             more = f" ({p.count} such lines in this file)" if p.count > 1 else ""
             out.append(f"{p.path}:{p.line}: {category}{more}: {HINTS.get(category, '')}")
+        out.extend(self.ctx.notes)
         unmapped = self.ctx.identities.unmapped_notice()
         if unmapped:
             out.append(unmapped)

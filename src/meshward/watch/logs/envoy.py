@@ -51,6 +51,8 @@ def _cluster(cluster: str) -> tuple[str, str]:
     parts = cluster.split("|")
     if len(parts) == 4 and parts[0] in ("inbound", "outbound"):
         return parts[0], parts[3]
+    if cluster in ("PassthroughCluster", "BlackHoleCluster"):
+        return "outbound", ""  # egress to a host the mesh does not know
     return "", ""
 
 
