@@ -269,3 +269,18 @@ def test_mww09_silent_within_the_baseline(feed: Feed, tmp_path) -> None:  # type
     assert feed(_calls(55, 1) + _calls(60, 2), state=state, only="MWW09") == []
     b = state.volume["worker->orders"]  # type: ignore[attr-defined]
     assert b.n == 31 and 50.0 < b.mean < 52.0  # learned from the closed bucket only
+
+
+def test_detector_docs_are_generated_and_explained(capsys) -> None:  # type: ignore[no-untyped-def]
+    from meshward.cli.main import main
+    from meshward.watch.docs import expected_docs
+    from tests.conftest import REPO
+
+    folder = REPO / "docs" / "detectors"
+    for name, text in expected_docs().items():
+        assert (folder / name).read_text("utf-8") == text, (
+            f"docs/detectors/{name} is stale: run `python -m meshward.watch.docs docs/detectors`")
+    assert main(["explain", "mww03"]) == 0
+    assert capsys.readouterr().out.startswith("# MWW03: Secret read by an identity that does not use it")
+    rule = all_infos()[0].as_rule()
+    assert rule.help_uri.endswith("/docs/detectors/MWW01.md")

@@ -58,6 +58,9 @@ class WatchContext:
         Cached by what decides the answer (addresses without their ephemeral ports), so a
         million lines between a few hundred pairs cost a few hundred lookups.
         """
+        found = ev.pair
+        if found is not None:
+            return found
         key = (ev.src_id, _host_part(ev.src_addr), ev.dst_host, _host_part(ev.dst_addr),
                ev.reporter, ev.namespace, ev.direction, ev.fmt)
         found = self._calls.get(key)
@@ -66,6 +69,7 @@ class WatchContext:
             if len(self._calls) > 200_000:
                 self._calls.clear()
             self._calls[key] = found
+        ev.pair = found
         return found
 
     def call(self, ev: LogEvent) -> tuple[Party, Party]:

@@ -115,7 +115,8 @@ class Watcher:
         else:
             self._data = data
         st.events += 1
-        st.by_format[ev.fmt] += 1
+        counts = st.by_format
+        counts[ev.fmt] = counts.get(ev.fmt, 0) + 1
         ts = ev.ts
         if ts is not None:
             if ts > self._horizon or ts < self._floor.get(raw.path, ts):

@@ -53,6 +53,8 @@ class LogEvent:
     container: str = ""
     output: str = ""
     extra: dict[str, str] = _NO_EXTRA
+    # (caller, callee) services, filled once by WatchContext.services for all detectors
+    pair: tuple[str | None, str | None] | None = None
 
     def __init__(self, kind: str, fmt: str, **fields: Any) -> None:
         self.kind = kind

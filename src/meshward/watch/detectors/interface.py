@@ -43,7 +43,7 @@ class DetectorInfo:
 
     def as_rule(self) -> Rule:
         """A rule descriptor for reporters (SARIF); it checks nothing at rest."""
-        return Rule(id=self.id, title=self.title, severity=self.severity,
+        return DetectorRule(id=self.id, title=self.title, severity=self.severity,
                     practices=self.practices, rationale=self.rationale,
                     remediation=self.remediation, check=_no_check, confidence=self.confidence,
                     references=self.references, targets=("files",))
@@ -51,6 +51,15 @@ class DetectorInfo:
 
 def _no_check(_ctx: object) -> list[Hit]:
     return []
+
+
+@dataclass(frozen=True)
+class DetectorRule(Rule):
+    """A detector seen as a rule by the reporters; its help lives in docs/detectors/."""
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/meshward/meshward/blob/main/docs/detectors/{self.id}.md"
 
 
 @dataclass

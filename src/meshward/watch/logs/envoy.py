@@ -106,27 +106,29 @@ def _str(value: Any) -> str:
 
 
 def parse_json(doc: dict[str, Any]) -> LogEvent | None:
+    # The hot path of JSON access logs: one dict lookup per field, no helper calls for the
+    # fields Envoy writes as strings or null.
     g = doc.get
     code = g("response_code")
     if code.__class__ is not int:
         code = _int(code)
     ev = LogEvent(ACCESS, NAME_JSON)
-    ev.ts = iso(_str(g("start_time")))
-    ev.method = _str(g("method")) or _str(g(":method"))
-    ev.uri = _str(g("path")) or _str(g("x-envoy-origin-path"))
+    start = g("start_time")
+    ev.ts = iso(start) if start.__class__ is str else None
+    ev.method = g("method") or _str(g(":method"))
+    ev.uri = g("path") or _str(g("x-envoy-origin-path"))
     ev.status = code
     ev.dst_host = _str(g("authority")) or _str(g(":authority"))
     ev.dst_addr = _str(g("upstream_host"))
     sent = g("bytes_sent")
     ev.bytes_sent = sent if sent.__class__ is int else _int(sent or 0)
-    ident = _str(g("downstream_peer_uri_san")) or _str(g("source_principal"))
-    if ident:
-        ev.src_id = ident
-    xff = _str(g("x_forwarded_for")) or _str(g("x-forwarded-for"))
-    if xff:
+    if "downstream_peer_uri_san" in doc or "source_principal" in doc:
+        ev.src_id = _str(g("downstream_peer_uri_san")) or _str(g("source_principal"))
+    xff = g("x_forwarded_for") or g("x-forwarded-for")
+    if xff.__class__ is str and xff != "-":
         ev.src_addr = xff.split(",")[0].strip()
-    cluster = _str(g("upstream_cluster"))
-    if cluster:
+    cluster = g("upstream_cluster")
+    if cluster.__class__ is str:
         _fill(ev, cluster, _str(g("downstream_local_address")),
               _str(g("downstream_remote_address")))
     return ev
