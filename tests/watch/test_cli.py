@@ -144,3 +144,55 @@ def test_follow_across_rotation(tmp_path: Path) -> None:
     assert proc.returncode == 1, err
     assert "read 4 line(s), 4 recognised" in err
     assert verify(archive).lines == 4
+
+
+def test_state_learns_external_hosts_then_alerts_on_new_ones(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    def egress(host: str) -> str:
+        return s.istio_outbound("orders", "payments", 443).replace(
+            '"payments:443"', f'"{host}:443"').replace(
+            "outbound|443||payments.shop.svc.cluster.local", "PassthroughCluster")
+
+    state = tmp_path / "state.json"
+    first, second = tmp_path / "day1.log", tmp_path / "day2.log"
+    first.write_text(egress("api.stripe.com") + "\n", encoding="utf-8")
+    second.write_text(egress("api.stripe.com") + "\n" + egress("paste.exfil.example.net") + "\n",
+                      encoding="utf-8")
+    assert main(["watch", str(FLEET), "--logs", str(first), "--state", str(state),
+                 "-f", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert ("MWW08 learned 1 external destination(s) into the state file; alerts on new ones "
+            "start with the next run") in doc["notices"]
+    assert list(json.loads(state.read_text())["external"]) == ["api.stripe.com"]
+    assert main(["watch", str(FLEET), "--logs", str(second), "--state", str(state),
+                 "-f", "json"]) == 1
+    [f] = json.loads(capsys.readouterr().out)["findings"]
+    assert (f["rule_id"], f["service"], f["location"]["line"]) == ("MWW08", "orders", 2)
+
+
+def test_stdin_and_every_reporter(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    line = s.istio_outbound("worker", "payments", 8443) + "\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(line.encode())))
+    assert main(["watch", str(FLEET), "--logs", "-", "-f", "jsonl"]) == 1
+    alert = json.loads(capsys.readouterr().out)
+    assert alert["location"] == {"path": "<stdin>", "line": 1} and alert["rule_id"] == "MWW01"
+    log = tmp_path / "p.log"
+    log.write_text(line, encoding="utf-8")
+    for fmt, needle in (("junit", 'failures="2"'), ("markdown", "MWW01"),
+                        ("text", "worker called payments")):
+        assert main(["watch", str(FLEET), "--logs", str(log), "-f", fmt]) == 1
+        out = capsys.readouterr().out
+        assert needle in out, (fmt, out[:500])
+
+
+def test_evidence_is_redacted(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    key = "sk_live_" + "51H8xQ2eZvKYlo2C0aBcDeFgHiJkLmNoPqRsTuVwXyZ01"
+    log = tmp_path / "p.log"
+    log.write_text(s.istio_outbound("worker", "payments", 8443, f"/v1/charge?api_key={key}")
+                   + "\n", encoding="utf-8")
+    assert main(["watch", str(FLEET), "--logs", str(log), "-f", "json"]) == 1
+    out = capsys.readouterr().out
+    [f] = json.loads(out)["findings"]
+    assert key not in out
+    assert "api_key=sk_l…(" in f["evidence"] or "api_key=sk_…(" in f["evidence"], f["evidence"]

@@ -150,6 +150,7 @@ class Watcher:
             if len(self.seen) >= MAX_ALERT_KEYS:
                 self.stats.repeats["(alerts past the limit, not reported)"] += 1
                 continue
+            alert.message = redact_line(alert.message)  # it may quote a URI with a token
             finding = to_finding(det.info, alert, redact_line(alert.event.raw),
                                  self.ctx.owner(alert.service))
             self.seen[key] = finding
