@@ -12,7 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
+
 from meshward.cli.main import main
+from meshward.reporters.json_report import load_schema
 from meshward.watch.archive import verify
 from tests.watch import samples as s
 from tests.watch.conftest import FLEET
@@ -50,6 +53,7 @@ def test_watch_reports_alerts_and_names_every_bad_line(tmp_path: Path, capsys) -
     doc = json.loads(capsys.readouterr().out)
     assert code == 1
     assert doc["run"]["command"] == "watch"
+    jsonschema.validate(doc, load_schema())
     got = [(f["rule_id"], f["location"]["path"].rsplit("/", 1)[-1], f["location"]["line"],
             f["service"], f["identity"], f["source"]) for f in doc["findings"]]
     assert sorted(got) == [

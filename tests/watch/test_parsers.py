@@ -101,3 +101,13 @@ def test_bad_lines_say_why() -> None:
     assert r.parse('{"level":"info","msg":"ready"}') is None and r.problem == UNKNOWN
     assert r.parse("hello world") is None and r.problem == UNKNOWN
     assert r.parse(s.istio_outbound("web", "orders", 9000)[:60]) is None and r.problem == TRUNCATED
+
+
+def test_cri_container_log_wraps_another_format() -> None:
+    path = "/var/log/containers/orders-7f6d5c4b3a-m8xwq_shop_istio-proxy-9f8e7d6c5b4a.log"
+    line = "2026-12-01T10:00:00.410123456Z stdout F " + s.istio_outbound("orders", "payments", 8443)
+    ev = parse(line, path)
+    assert (ev.fmt, ev.reporter, ev.namespace, ev.container, ev.status) == (
+        "cri/envoy", "orders-7f6d5c4b3a-m8xwq", "shop", "istio-proxy", 200)
+    ev = parse("2026-12-01T10:00:00.410123456Z stderr P level=info msg=starting", path)
+    assert (ev.fmt, ev.kind, ev.ts) == ("cri", "text", T0 + 0.410123456)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from meshward.watch.event import TEXT, LogEvent
-from meshward.watch.logs import docker, envoy, falco, k8s_audit, linkerd, nginx, syslog
+from meshward.watch.logs import cri, docker, envoy, falco, k8s_audit, linkerd, nginx, syslog
 from meshward.watch.logs.times import iso
 
 TRUNCATED, UNKNOWN = "truncated or malformed", "unknown format"
@@ -36,7 +36,7 @@ TEXT_FORMATS: tuple[tuple[str, Callable[[str], bool], TextParser], ...] = (
     (nginx.NAME, nginx.sniff, nginx.parse),
 )
 FORMAT_NAMES = (k8s_audit.NAME, falco.NAME, envoy.NAME, envoy.NAME_JSON, linkerd.NAME,
-                linkerd.NAME_JSON, nginx.NAME, nginx.NAME_INGRESS, docker.NAME,
+                linkerd.NAME_JSON, nginx.NAME, nginx.NAME_INGRESS, docker.NAME, cri.NAME,
                 syslog.NAME_5424, syslog.NAME_3164)
 
 
@@ -71,6 +71,10 @@ class Recognizer:
                 if ev is not None:
                     self._last_text = i
                     return ev
+        if not nested and cri.sniff(line):
+            parts = cri.split(line)
+            if parts is not None:
+                return self._wrapped(parts[1], parts[0], path, cri.NAME)
         if not nested and syslog.sniff(line):
             sl = syslog.parse(line, self.year)
             if sl is not None:
@@ -125,18 +129,23 @@ class Recognizer:
 
     def _docker(self, doc: dict[str, Any], path: str) -> LogEvent:
         text, stamp = docker.inner(doc)
+        return self._wrapped(text, stamp, path, docker.NAME)
+
+    def _wrapped(self, text: str, stamp: str, path: str, fmt: str) -> LogEvent:
+        """A container runtime's line around the container's own: parse the inner one."""
         inner = self._parse(text, path, nested=True) if text else None
         if inner is None:
-            inner = LogEvent(TEXT, docker.NAME, output=text)
+            inner = LogEvent(TEXT, fmt, output=text)
             self.problem = ""
         else:
-            inner.fmt = f"{docker.NAME}/{inner.fmt}"
+            inner.fmt = f"{fmt}/{inner.fmt}"
         if inner.ts is None:
             inner.ts = iso(stamp)
         pod, ns, container = docker.container_of(path)
-        inner.reporter = inner.reporter or pod
-        inner.namespace = inner.namespace or ns
-        inner.container = inner.container or container
+        if pod:
+            inner.reporter = inner.reporter or pod
+            inner.namespace = inner.namespace or ns
+            inner.container = inner.container or container
         return inner
 
 
