@@ -108,14 +108,20 @@ def _test_alerts(args: argparse.Namespace) -> int:
 
 
 class _Stop:
-    def __init__(self) -> None:
+    """SIGINT/SIGTERM: a follow loop stops at its next poll; a blocking read (stdin) is
+    interrupted. Either way what was read is reported, archived and sealed."""
+
+    def __init__(self, interrupt: bool) -> None:
         self.stopping = False
+        self.interrupt = interrupt
 
     def __call__(self) -> bool:
         return self.stopping
 
     def set(self, *_args: object) -> None:
         self.stopping = True
+        if self.interrupt:
+            raise KeyboardInterrupt
 
 
 def run(args: argparse.Namespace) -> int:
@@ -144,7 +150,10 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
         jsonl = StreamSink("jsonl", stream)
         on_finding = jsonl.send
-    stop = _Stop()
+    if args.follow and "-" in args.logs and len(args.logs) > 1:
+        raise UsageError("--follow reads either stdin (--logs -) or files, not both",
+                         "stdin is read as a stream until it ends")
+    stop = _Stop(interrupt=not args.follow or args.logs == ["-"])
     previous = {s: signal.signal(s, stop.set) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         scan = build_context(args.paths, config)

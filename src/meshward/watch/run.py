@@ -90,13 +90,16 @@ def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
         return stop()
 
     lines: Iterator[RawLine]
-    if opts.follow:
+    if opts.follow and files != ["-"]:
         lines = follow(files, tick, on_chunk, on_error=read_error)
     else:
         lines = read_all(files, on_chunk, on_error=read_error)
     try:
         for raw in lines:
             watcher.feed(raw)
+    except KeyboardInterrupt:
+        result.notices.append("stopped by a signal before the end of the input; what was "
+                              "read is reported and archived")
     finally:
         watcher.finish()
         if archive is not None:

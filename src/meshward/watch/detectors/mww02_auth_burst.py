@@ -67,6 +67,8 @@ class Detect(Detector):
                 continue
             if now < self.quiet_until.get(key, float("-inf")):
                 continue
+            if len(self.quiet_until) > MAX_KEYS:
+                self.quiet_until.clear()
             self.quiet_until[key] = now + t.auth_window_s * 10
             span = max(q[-1] - q[0], 0.0)
             out.append(Alert(
