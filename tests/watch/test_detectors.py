@@ -284,3 +284,14 @@ def test_detector_docs_are_generated_and_explained(capsys) -> None:  # type: ign
     assert capsys.readouterr().out.startswith("# MWW03: Secret read by an identity that does not use it")
     rule = all_infos()[0].as_rule()
     assert rule.help_uri.endswith("/docs/detectors/MWW01.md")
+
+
+def test_tables_stay_bounded_on_unbounded_input(feed: Feed) -> None:
+    from meshward.watch.identity import UNMAPPED_KEEP
+
+    lines = [s.istio_inbound(f"10.{i // 65536}.{i // 256 % 256}.{i % 256}", "payments", 8443)
+             for i in range(UNMAPPED_KEEP + 2000)]
+    feed(lines, only="MWW01")
+    ids = feed.watcher.ctx.identities  # type: ignore[attr-defined]
+    assert ids.unmapped_total == UNMAPPED_KEEP + 2000  # every one counted ...
+    assert len(ids.unmapped) == UNMAPPED_KEEP  # ... a bounded number remembered
