@@ -295,3 +295,14 @@ def test_tables_stay_bounded_on_unbounded_input(feed: Feed) -> None:
     ids = feed.watcher.ctx.identities  # type: ignore[attr-defined]
     assert ids.unmapped_total == UNMAPPED_KEEP + 2000  # every one counted ...
     assert len(ids.unmapped) == UNMAPPED_KEEP  # ... a bounded number remembered
+
+
+def test_mww01_fires_with_a_spiffe_identity(feed: Feed) -> None:
+    import json
+
+    doc = json.loads(s.envoy_json("web", "payments", 8443))
+    doc.update(upstream_cluster="inbound|8443||", downstream_remote_address="10.99.0.1:40000",
+               downstream_peer_uri_san="spiffe://cluster.local/ns/shop/sa/worker")
+    [f] = feed([json.dumps(doc)])
+    assert (f.identity, f.source) == ("spiffe://cluster.local/ns/shop/sa/worker", "10.99.0.1:40000")
+    assert f.message.startswith("worker called payments")

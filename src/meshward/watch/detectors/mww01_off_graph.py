@@ -46,10 +46,12 @@ class Detect(Detector):
             return []
         src_svc, dst_svc = ctx.services(ev)
         if src_svc is None:
-            ctx.identities.count_unmapped(f"caller {ev.src_id or ev.src_addr or '-'}")
+            ctx.identities.count_unmapped(
+                f"caller {ev.src_id or ev.src_addr or f'(not in the {ev.fmt} line)'}")
             return []
         if dst_svc is None:
-            ctx.identities.count_unmapped(f"callee {ev.dst_host or ev.dst_addr or '-'}")
+            ctx.identities.count_unmapped(
+                f"callee {ev.dst_host or ev.dst_addr or f'(not in the {ev.fmt} line)'}")
             return []
         if src_svc == dst_svc or dst_svc == EXTERNAL or (src_svc, dst_svc) in ctx.allowed:
             return []
