@@ -200,3 +200,21 @@ def test_evidence_is_redacted(tmp_path: Path, capsys) -> None:  # type: ignore[n
     [f] = json.loads(out)["findings"]
     assert key not in out
     assert "api_key=sk_l…(" in f["evidence"] or "api_key=sk_…(" in f["evidence"], f["evidence"]
+
+
+def test_config_ignores_and_disables_alerts(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / ".meshward.yaml"
+    config.write_text("disable: [MWW06]\nignore:\n  - rule: MWW04\n    service: web\n"
+                      "    reason: break-glass drill on web\n", encoding="utf-8")
+    log = tmp_path / "audit.log"
+    log.write_text(s.audit("create", "pods", "shop", "web-6c9f8d7b5c-h2kqz", "alice@example.com",
+                           subresource="exec") + "\n" + s.falco("Critical") + "\n",
+                   encoding="utf-8")
+    code = main(["watch", str(FLEET), "--logs", str(log), "--config", str(config), "-f", "json"])
+    [f] = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 0
+    assert (f["rule_id"], f["suppressed"]) == ("MWW04", True)
+    assert f["suppressed_by"] == f"config {config}:3 (break-glass drill on web)"
+    assert main(["watch", str(FLEET), "--logs", str(log), "--config", str(config),
+                 "-f", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""  # suppressed alerts are not streamed

@@ -21,11 +21,12 @@ from meshward.cli.common import (
 )
 from meshward.errors import UsageError
 from meshward.findings.finding import Finding
+from meshward.findings.suppress import read_baseline
 from meshward.pipeline import build_context
 from meshward.reporters.interface import Report
 from meshward.watch.context import Thresholds
 from meshward.watch.detectors import all_infos
-from meshward.watch.run import WatchOptions, send_test_alerts, watch
+from meshward.watch.run import WatchOptions, send_test_alerts, suppression, watch
 from meshward.watch.sinks.interface import Sink
 from meshward.watch.sinks.select import open_sink
 from meshward.watch.sinks.stdout import StreamSink
@@ -157,13 +158,19 @@ def run(args: argparse.Namespace) -> int:
     previous = {s: signal.signal(s, stop.set) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         scan = build_context(args.paths, config)
-        result = watch(scan, opts, sinks, on_finding, stop)
+        prints: set[str] = set()
+        baseline_errors: list[Any] = []
+        if args.baseline:
+            prints, baseline_errors = read_baseline(Path(args.baseline))
+        judge = suppression(config, scan.today, prints)
+        result = watch(scan, opts, sinks, on_finding, stop, judge)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
         if stream is not None and stream is not sys.stdout:
             stream.close()
-    errors: list[Any] = [*scan.config.errors, *scan.inventory.errors, *result.errors]
+    errors: list[Any] = [*scan.config.errors, *scan.inventory.errors, *result.errors,
+                         *baseline_errors]
     findings: list[Finding] = result.findings
     if args.format == "jsonl":
         for note in result.notices:
@@ -172,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"meshward: input error: {e.render()}", file=sys.stderr)
         if errors:
             return EXIT_ERROR
-        return EXIT_FINDINGS if any(f.severity >= fail_on for f in findings) else EXIT_OK
+        active = [f for f in findings if not f.suppressed_by]
+        return EXIT_FINDINGS if any(f.severity >= fail_on for f in active) else EXIT_OK
     report = Report(command="watch", root=str(args.paths[0]), findings=findings,
                     rules=tuple(i.as_rule() for i in all_infos()), errors=errors,
                     notices=[*scan.inventory.notices, *result.notices], files_read=result.files,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from meshward.checks.context import ScanContext
+from meshward.config import Config
 from meshward.errors import InputError
 from meshward.findings.finding import Confidence, Finding, Mode, Severity
 from meshward.model.source import Location
@@ -34,6 +36,29 @@ class WatchOptions:
     thresholds: Thresholds = field(default_factory=Thresholds)
 
 
+Judge = Callable[[Finding], Finding | None]
+
+
+def suppression(config: Config, today: dt.date, baseline: set[str]) -> Judge:
+    """What becomes of an alert: dropped (rule disabled), kept but suppressed (a config
+    ``ignore`` or a baseline fingerprint; not sent to sinks), or kept as it is. Comments in
+    the log file are not looked for: the file is not ours and may be huge."""
+
+    def judge(f: Finding) -> Finding | None:
+        if f.rule_id.upper() in config.disabled_rules:
+            return None
+        resource = str(f.resource) if f.resource else ""
+        for ig in config.ignores:
+            if ig.matches(f.rule_id, f.location.path, resource, f.service or "") and not (
+                    ig.expired(today)):
+                return replace(f, suppressed_by=f"config {ig.source}:{ig.line} ({ig.reason})")
+        if f.fingerprint in baseline:
+            return replace(f, suppressed_by="baseline")
+        return f
+
+    return judge
+
+
 @dataclass
 class WatchResult:
     findings: list[Finding] = field(default_factory=list)
@@ -46,7 +71,7 @@ class WatchResult:
 
 def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
           on_finding: Callable[[Finding], None] | None = None,
-          stop: Callable[[], bool] = lambda: False) -> WatchResult:
+          stop: Callable[[], bool] = lambda: False, judge: Judge | None = None) -> WatchResult:
     started = time.perf_counter()
     result = WatchResult()
     state = State.load(opts.state)
@@ -55,7 +80,15 @@ def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
     ctx = WatchContext.build(scan, state, opts.thresholds)
     sink_failures: dict[str, int] = {}
 
-    def deliver(f: Finding) -> None:
+    kept: list[Finding] = []
+
+    def deliver(found: Finding) -> None:
+        f = judge(found) if judge is not None else found
+        if f is None:
+            return
+        kept.append(f)
+        if f.suppressed_by:
+            return
         if on_finding is not None:
             on_finding(f)
         for sink in sinks:
@@ -111,7 +144,7 @@ def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
             sink.close()
     for label, n in sink_failures.items():
         result.notices.append(f"{n} alert(s) not delivered to {label}")
-    result.findings = watcher.findings
+    result.findings = kept
     result.notices = watcher.notices() + result.notices
     result.lines = watcher.stats.lines
     result.duration_s = time.perf_counter() - started
