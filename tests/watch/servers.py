@@ -56,18 +56,28 @@ input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}")
         self.proc = subprocess.Popen(
             [RSYSLOGD, "-n", "-f", str(conf), "-i", str(self.folder / "rsyslogd.pid")],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"rsyslogd exited: {self.proc.stderr.read().decode()}")  # type: ignore[union-attr]
             try:
                 with socket.create_connection(("127.0.0.1", self.tcp_port), timeout=0.2):
-                    return self
+                    break
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("rsyslogd did not open its TCP port")
+        else:
+            raise RuntimeError("rsyslogd did not open its TCP port")
+        # UDP has no handshake: send probes until one is written, so no test datagram is lost
+        # to a listener that is not bound yet.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            while time.monotonic() < deadline:
+                udp.sendto(b"<14>1 - - probe - - - rsyslog-ready", ("127.0.0.1", self.udp_port))
+                if self.out.exists() and "rsyslog-ready" in self.out.read_text("utf-8", "replace"):
+                    return self
+                time.sleep(0.1)
+        raise RuntimeError("rsyslogd did not write what it received over UDP")
 
-    def wait_for(self, text: str, timeout: float = 5.0) -> str:
+    def wait_for(self, text: str, timeout: float = 10.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.out.exists():
@@ -77,7 +87,7 @@ input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}")
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not received by rsyslogd")
 
-    def wait_lines(self, text: str, count: int, timeout: float = 5.0) -> list[str]:
+    def wait_lines(self, text: str, count: int, timeout: float = 10.0) -> list[str]:
         """The received lines holding ``text``, once there are ``count`` of them."""
         deadline = time.monotonic() + timeout
         found: list[str] = []

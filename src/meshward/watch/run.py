@@ -162,7 +162,7 @@ def test_alert() -> tuple[Finding, str]:
     return f.with_fingerprint(), marker
 
 
-def send_test_alerts(sinks: list[Sink], timeout: float = 5.0) -> list[Delivery]:
+def send_test_alerts(sinks: list[Sink], timeout: float = 10.0) -> list[Delivery]:
     finding, marker = test_alert()
     out: list[Delivery] = []
     for sink in sinks:
