@@ -306,3 +306,15 @@ def test_mww01_fires_with_a_spiffe_identity(feed: Feed) -> None:
     [f] = feed([json.dumps(doc)])
     assert (f.identity, f.source) == ("spiffe://cluster.local/ns/shop/sa/worker", "10.99.0.1:40000")
     assert f.message.startswith("worker called payments")
+
+
+def test_clock_skew_forward_and_backward_is_named_and_processed(feed: Feed) -> None:
+    lines = [s.istio_outbound("web", "orders", 9000, ts="2026-12-01T10:00:00.000Z"),
+             s.istio_outbound("web", "orders", 9000, ts="2026-12-01T07:30:00.000Z"),  # 2.5h back
+             s.istio_outbound("web", "orders", 9000, ts="2026-12-01T09:30:00.000Z"),  # fine
+             s.istio_outbound("worker", "payments", 8443, ts="2099-01-01T00:00:00.000Z"),
+             s.istio_outbound("web", "orders", 9000, ts="2026-12-01T10:00:01.000Z")]  # fine
+    [f] = feed(lines)  # the skewed line is still processed
+    assert f.location.line == 4
+    notices = feed.watcher.notices()  # type: ignore[attr-defined]
+    assert any(n.startswith("access.log:2: clock skew (2 such lines in this file)") for n in notices)

@@ -87,12 +87,13 @@ class Watcher:
         st.lines += 1
         data = raw.data
         if raw.huge:
-            self.problem(raw.path, raw.line, HUGE)
+            self.problem(raw.path, raw.line, HUGE)  # archived whole; too long to parse
+            return
         if b"\x00" in data:
             self.problem(raw.path, raw.line, BINARY)
             return
         text = ""
-        if data[:1] == b"{" and not raw.huge:
+        if data[:1] == b"{":
             ev = self.recognizer.parse_json_bytes(data, raw.path)
             if ev is None and not _utf8(data):
                 self.problem(raw.path, raw.line, BINARY)
@@ -102,8 +103,6 @@ class Watcher:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 self.problem(raw.path, raw.line, BINARY)
-                return
-            if raw.huge:
                 return
             ev = self.recognizer.parse(text, raw.path)
         if ev is None:
@@ -119,9 +118,12 @@ class Watcher:
         counts[ev.fmt] = counts.get(ev.fmt, 0) + 1
         ts = ev.ts
         if ts is not None:
-            if ts > self._horizon or ts < self._floor.get(raw.path, ts):
-                self._skew(raw, ts)
-            elif ts > self._floor.get(raw.path, ts) + SKEW_BACK_S:
+            floor = self._floor.get(raw.path)
+            if ts > self._horizon or (floor is not None and ts < floor):
+                self._skew(raw, ts, floor)
+            if (floor is None or ts - SKEW_BACK_S > floor) and ts <= self._horizon:
+                if floor is None and len(self._floor) > 10_000:
+                    self._floor.clear()
                 self._floor[raw.path] = ts - SKEW_BACK_S
             if self.since is not None and ts < self.since:
                 return
@@ -132,14 +134,11 @@ class Watcher:
                     ev.raw = self._data.decode("utf-8", "replace")
                 self._emit(det, alerts)
 
-    def _skew(self, raw: RawLine, ts: float) -> None:
+    def _skew(self, raw: RawLine, ts: float, floor: float | None) -> None:
         """A time past the wall clock, or far before the newest time of its file."""
         self._horizon = self.now() + SKEW_AHEAD_S  # the wall clock moves on in --follow
-        floor = self._floor.get(raw.path)
         if ts > self._horizon or (floor is not None and ts < floor):
             self.problem(raw.path, raw.line, SKEW)
-        elif floor is None or ts - SKEW_BACK_S > floor:
-            self._floor[raw.path] = ts - SKEW_BACK_S
 
     def _emit(self, det: Detector, alerts: list[Alert]) -> None:
         for alert in alerts:
