@@ -111,3 +111,12 @@ def test_cri_container_log_wraps_another_format() -> None:
         "cri/envoy", "orders-7f6d5c4b3a-m8xwq", "shop", "istio-proxy", 200)
     ev = parse("2026-12-01T10:00:00.410123456Z stderr P level=info msg=starting", path)
     assert (ev.fmt, ev.kind, ev.ts) == ("cri", "text", T0 + 0.410123456)
+
+
+def test_docker_compose_label_names_the_service() -> None:
+    import json
+
+    doc = json.loads(s.docker(s.istio_outbound("worker", "payments", 8443)))
+    doc["attrs"] = {"com.docker.compose.service": "worker"}
+    ev = parse(json.dumps(doc), "/var/lib/docker/containers/3ad7/3ad7-json.log")
+    assert (ev.fmt, ev.reporter, ev.namespace) == ("docker-json/envoy", "worker", "")

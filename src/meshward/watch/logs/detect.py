@@ -129,7 +129,11 @@ class Recognizer:
 
     def _docker(self, doc: dict[str, Any], path: str) -> LogEvent:
         text, stamp = docker.inner(doc)
-        return self._wrapped(text, stamp, path, docker.NAME)
+        ev = self._wrapped(text, stamp, path, docker.NAME)
+        compose = docker.compose_service(doc)
+        if compose and not ev.reporter:
+            ev.reporter, ev.namespace = compose, ""  # compose services live in namespace ""
+        return ev
 
     def _wrapped(self, text: str, stamp: str, path: str, fmt: str) -> LogEvent:
         """A container runtime's line around the container's own: parse the inner one."""

@@ -23,6 +23,17 @@ def inner(doc: dict[str, Any]) -> tuple[str, str]:
     return log.rstrip("\r\n"), time if isinstance(time, str) else ""
 
 
+COMPOSE_LABEL = "com.docker.compose.service"
+
+
+def compose_service(doc: dict[str, Any]) -> str:
+    """The compose service of a line logged with ``--log-opt labels=com.docker.compose.service``
+    (Docker writes the label under ``attrs``)."""
+    attrs = doc.get("attrs")
+    name = attrs.get(COMPOSE_LABEL) if isinstance(attrs, dict) else None
+    return name if isinstance(name, str) else ""
+
+
 def container_of(path: str) -> tuple[str, str, str]:
     """(pod, namespace, container) from a kubelet ``/var/log/containers`` file name."""
     name = path.rsplit("/", 1)[-1]
