@@ -69,9 +69,9 @@ class IdentityMap:
                 m.by_sa.setdefault((w.namespace, w.service_account), []).append(name)
         for cf in inv.compose_files:
             for cs in cf.services:
-                name = inv.service_name_of(cs)
-                if name:
-                    m.by_pod.setdefault(("", cs.name), name)  # docker's compose label
+                compose_name = inv.service_name_of(cs)
+                if compose_name:
+                    m.by_pod.setdefault(("", cs.name), compose_name)  # docker's compose label
         # Pods of a `kubectl get pods` dump belong to the workload that made them (by name),
         # and a bare Pod is a service of its own.
         for w, name in pods:
