@@ -19,6 +19,12 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     r = get_rule(args.rule_id)
     if r is None:
+        from meshward.watch.docs import detector_markdown, get_detector
+
+        d = get_detector(args.rule_id)
+        if d is not None:
+            sys.stdout.write(detector_markdown(d))
+            return 0
         print(f"meshward: error: no rule {args.rule_id!r} (see `meshward rules`)", file=sys.stderr)
         return 2
     sys.stdout.write(rule_markdown(r))

@@ -1,0 +1,22 @@
+"""Helpers for detectors reading Kubernetes audit events."""
+
+from __future__ import annotations
+
+from meshward.watch.event import LogEvent
+
+CONTROL_PLANE = ("system:node:", "system:kube-controller-manager", "system:kube-scheduler",
+                 "system:apiserver", "system:serviceaccount:kube-system:", "system:kube-proxy")
+
+
+def completed(ev: LogEvent) -> bool:
+    """One event per request: the stage that carries the answer (long-running requests such
+    as exec log ResponseStarted, others ResponseComplete)."""
+    return ev.stage in ("ResponseComplete", "ResponseStarted", "")
+
+
+def allowed(ev: LogEvent) -> bool:
+    return ev.status == 0 or 200 <= ev.status < 400
+
+
+def control_plane(user: str) -> bool:
+    return user.startswith(CONTROL_PLANE)
