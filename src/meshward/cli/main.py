@@ -14,7 +14,7 @@ from meshward.errors import MeshwardError
 # Each module has ``register(subparsers)``, which sets ``func`` on its parser.
 COMMANDS = (
     "scan", "graph", "rules", "explain", "baseline", "secrets", "access",
-    "policy", "catalog", "probe",
+    "policy", "catalog", "probe", "report", "diff",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
