@@ -122,12 +122,15 @@ def test_filters_narrow_the_findings_table(shop_html: Path) -> None:
 
 
 def _render_seconds(html: Path) -> tuple[float, int]:
+    """Seconds from opening the page to the graph drawn (Chromium's start included)."""
+    start = time.monotonic()
     page = Page(html.as_uri())
     try:
-        start = time.monotonic()
         page.wait_for("document.body && document.body.getAttribute('data-graph-ready') === "
                       "'true'", timeout=180)
         elapsed = time.monotonic() - start
+        shot = page.screenshot(html.with_suffix(".png"))
+        print(f"\nscreenshot: {shot}")
         return elapsed, int(page.eval("meshwardGraph.nodes('.svc').length"))
     finally:
         page.close()
@@ -150,10 +153,12 @@ def test_a_synthetic_fleet_of_thousands_of_services_renders_within_bound(
 
 def test_the_corpus_times_twenty_renders_within_bound(tmp_path: Path) -> None:
     chromium()
-    if not CORPUS.is_dir():
+    corpus = next((c for c in (CORPUS, REPO.parent.parent / "shared" / "corpus") if c.is_dir()),
+                  None)
+    if corpus is None:
         pytest.skip("../shared/corpus is not present")
     for i in range(20):
-        shutil.copytree(CORPUS, tmp_path / "tree" / f"copy-{i:02d}", symlinks=True)
+        shutil.copytree(corpus, tmp_path / "tree" / f"copy-{i:02d}", symlinks=True)
     out = tmp_path / "corpus.html"
     assert main(["report", str(tmp_path / "tree"), "-o", str(out)]) in (0, 2)
     seconds, nodes = _render_seconds(out)

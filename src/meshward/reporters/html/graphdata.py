@@ -29,6 +29,7 @@ from meshward.zerotrust.netpol import evaluate
 
 TLS_SCHEMES = frozenset({"https", "wss", "rediss", "amqps", "mqtts", "grpcs", "ldaps", "ftps",
                          "nats+tls", "tls", "ssl"})
+GROUP_LABEL_PLACES = 2  # a group's label names this many places, then "N more places"
 _SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 
 
@@ -50,6 +51,9 @@ def environment_label(dep: Deployment) -> str:
 def group_label(svc: Service) -> str:
     """Where a service runs, all places together: services deployed alike share a group."""
     labels = sorted({environment_label(d) for d in svc.deployments})
+    if len(labels) > GROUP_LABEL_PLACES:
+        more = len(labels) - GROUP_LABEL_PLACES
+        labels = [*labels[:GROUP_LABEL_PLACES], f"{more} more place{'s' if more > 1 else ''}"]
     return " + ".join(labels) if labels else "not deployed"
 
 

@@ -114,7 +114,11 @@
 
   var large = G.nodes.length > LARGE;
   var elements = [];
-  G.groups.forEach(function (gr) { elements.push({ group: "nodes", data: { id: gr.id, label: gr.label }, classes: "env" }); });
+  var grid = groupBlocks();
+  G.groups.forEach(function (gr) {
+    var b = grid.blocks[gr.id];
+    elements.push({ group: "nodes", data: { id: gr.id, label: gr.label, lw: Math.max(110, b.w + 40) }, classes: "env" });
+  });
   if (G.external) elements.push({ group: "nodes", data: { id: G.external, label: "internet" }, classes: "external" });
   G.nodes.forEach(function (n) {
     elements.push({ group: "nodes", data: { id: n.id, label: n.id, parent: n.group, color: SEV_COLOR[n.worst || ""] },
@@ -125,29 +129,55 @@
       classes: "seg-" + e.seg.replace("/", "") + (e.source === G.external ? " from-outside" : "") });
   });
 
-  function presetPositions() {
-    /* Grouped grid: each environment's services in a square block, blocks packed in rows. */
+  function groupBlocks() {
+    /* One block per environment, biggest first, packed in rows; each block holds its services
+       in a square. Returns the block of every group and a grid position for every service. */
     var members = {};
     G.groups.forEach(function (gr) { members[gr.id] = []; });
     G.nodes.forEach(function (n) { members[n.group].push(n.id); });
-    var pos = {};
-    var step = 70, gap = 120, x0 = 0, y0 = 0, rowH = 0;
-    var rowW = Math.max(1800, Math.sqrt(G.nodes.length) * step * 1.6);
-    G.groups.forEach(function (gr) {
+    var order = G.groups.slice().sort(function (a, b) { return members[b.id].length - members[a.id].length; });
+    var step = large ? 70 : 110, gap = large ? 120 : 150, x0 = 0, y0 = 0, rowH = 0;
+    var area = 0;
+    order.forEach(function (gr) { var c = Math.ceil(Math.sqrt(members[gr.id].length)); area += (c * step + gap) * (c * step + gap); });
+    var rowW = Math.max(large ? 1800 : 900, Math.sqrt(area) * 1.5);
+    var pos = {}, blocks = {};
+    order.forEach(function (gr) {
       var ids = members[gr.id];
       var cols = Math.max(1, Math.ceil(Math.sqrt(ids.length)));
       var w = cols * step, hgt = Math.ceil(ids.length / cols) * step;
       if (x0 > 0 && x0 + w > rowW) { x0 = 0; y0 += rowH + gap; rowH = 0; }
+      blocks[gr.id] = { ids: ids, x1: x0, y1: y0, w: Math.max(w, step), h: Math.max(hgt, step) };
       ids.forEach(function (id, i) { pos[id] = { x: x0 + (i % cols) * step, y: y0 + Math.floor(i / cols) * step }; });
       x0 += w + gap; rowH = Math.max(rowH, hgt);
     });
-    if (G.external) pos[G.external] = { x: -gap * 2, y: -gap * 2 };
-    return pos;
+    if (G.external) pos[G.external] = { x: -gap * 1.5, y: Math.min(y0 + rowH, 600) / 2 };
+    return { pos: pos, blocks: blocks };
+  }
+
+  function refineGroups(blocks) {
+    /* Small fleets: arrange each environment's services by their calls (cose), inside its block. */
+    Object.keys(blocks).forEach(function (gid) {
+      var b = blocks[gid];
+      if (b.ids.length < 3) return;
+      var nodes = cy.collection();
+      b.ids.forEach(function (id) { nodes = nodes.union(cy.getElementById(id)); });
+      var inner = nodes.edgesWith(nodes);
+      if (inner.length < b.ids.length - 1) return; /* loosely connected: the square grid reads better */
+      var eles = nodes.union(cy.getElementById(gid)).union(inner);
+      eles.layout({ name: "cose", animate: false, randomize: false, fit: false, padding: 0,
+        boundingBox: { x1: b.x1, y1: b.y1, w: b.w * 1.15, h: b.h * 1.15 },
+        nodeRepulsion: function () { return 12000; }, idealEdgeLength: function () { return 80; },
+        gravity: 1.2, numIter: 600, nodeDimensionsIncludeLabels: true }).run();
+      /* cose may spread past the block: bring the group back into it, keeping its shape. */
+      var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+      nodes.forEach(function (n) { var p = n.position(); minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y); });
+      var sc = Math.min(1, b.w / Math.max(1, maxX - minX), b.h / Math.max(1, maxY - minY));
+      nodes.positions(function (n) { var p = n.position(); return { x: b.x1 + (p.x - minX) * sc, y: b.y1 + (p.y - minY) * sc }; });
+    });
   }
 
   var cy = null;
   function drawGraph() {
-    var pos = large ? presetPositions() : null;
     cy = cytoscape({
       container: $("graph"),
       elements: elements,
@@ -166,7 +196,7 @@
         { selector: "node.nodeport", style: { "border-color": "#7a4cc2", "border-width": 3 } },
         { selector: "node.env", style: { "shape": "round-rectangle", "background-color": "#eef2f7", "background-opacity": 0.75,
           "border-width": 1, "border-color": "#b9c4d0", "label": "data(label)", "font-size": 12, "font-weight": 600, "color": "#3b4653",
-          "text-valign": "top", "text-halign": "center", "text-margin-y": -4, "padding": 18, "text-wrap": "ellipsis", "text-max-width": 600,
+          "text-valign": "top", "text-halign": "center", "text-margin-y": -4, "padding": 18, "text-wrap": "ellipsis", "text-max-width": "data(lw)",
           "min-zoomed-font-size": 5 } },
         { selector: "node.external", style: { "shape": "diamond", "width": 34, "height": 34, "background-color": "#1f4fbf",
           "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, "color": "#1f4fbf", "font-weight": 700 } },
@@ -180,10 +210,10 @@
         { selector: "node.svc:selected", style: { "overlay-color": "#2f5bd3", "overlay-opacity": 0.18, "overlay-padding": 8, "border-color": "#2f5bd3", "border-width": 4 } },
         { selector: "edge.hl", style: { "width": 3.2, "opacity": 1, "z-index": 9 } }
       ],
-      layout: large ? { name: "preset", positions: pos, fit: true, padding: 20 }
-        : { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 90; },
-            nestingFactor: 0.9, gravity: 0.6, numIter: 1500, padding: 24, componentSpacing: 80 }
+      layout: { name: "preset", positions: grid.pos, fit: false }
     });
+    if (!large) refineGroups(grid.blocks);
+    cy.fit(undefined, 24);
     cy.on("tap", "node.svc", function (ev) { select(ev.target.id(), false); });
     cy.on("tap", function (ev) { if (ev.target === cy) clearSelection(); });
     cy.on("tap", "edge", function (ev) { showEdge(G.edges[ev.target.data("idx")]); });
