@@ -36,6 +36,8 @@ class ProbeResult:
     endpoints: int = 0
     requests: int = 0
     duration_s: float = 0.0
+    # rule id -> names of the endpoints it could not run on (see ProbeContext.skip)
+    not_run: dict[str, set[str]] = field(default_factory=dict)
 
 
 def refuse_unlisted(endpoints: Iterable[Endpoint], allow: Allowlist) -> None:
@@ -119,5 +121,8 @@ def run_probe(endpoints: list[Endpoint], limits: Limits, allow: Allowlist,
     if sent >= limits.requests:
         notices.append(f"the request budget ({limits.requests}) was spent; some checks did not "
                        "finish (raise it with --budget)")
+    not_run: dict[str, set[str]] = {}
+    for (rule_id, _), names in ctx.skipped.items():
+        not_run.setdefault(rule_id, set()).update(names)
     return ProbeResult(to_findings(ctx), notices, [], len(endpoints), sent,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, not_run)
