@@ -58,7 +58,7 @@ def test_two_report_runs_show_new_fixed_and_still_open(tmp_path: Path,
     capsys.readouterr()
     assert main(["report", str(tree), "-o", str(tmp_path / "two.html"), "--history", str(hist)]) == 0
     err = capsys.readouterr().err
-    assert (f"since run 1 (" in err and f"): {len(new)} new, {len(fixed)} fixed, "
+    assert ("since run 1 (" in err and f"): {len(new)} new, {len(fixed)} fixed, "
             f"{len(first & second)} still open" in err)
     data = _page_data(tmp_path / "two.html")
     history = data["history"]
@@ -132,7 +132,7 @@ def test_a_run_is_recorded_whole_or_not_at_all(tmp_path: Path) -> None:
         h.conn.execute("CREATE TRIGGER boom BEFORE INSERT ON findings WHEN NEW.fingerprint = 'z' "
                        "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
         h.conn.commit()
-        with pytest.raises(HistoryError, match="could not record this run .*disk full.*keeps"):
+        with pytest.raises(HistoryError, match=r"could not record this run .*disk full.*keeps"):
             h.record("report", "x", "0", [_t("c"), _t("z")])
         # ...leaves no trace of it: the first run alone, with its two findings.
         assert [r.id for r in h.runs()] == [1]

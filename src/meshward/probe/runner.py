@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from meshward import progress
 from meshward.checks.engine import finding_from_hit
 from meshward.checks.registry import get_rule
 from meshward.errors import InputError
@@ -90,8 +91,14 @@ async def _run(endpoints: list[Endpoint], limits: Limits, allow: Allowlist,
     if any("token" in ep.expects for ep in endpoints) and ctx.selected("MWP12", "MWP13"):
         ctx.keyserver = KeyServer()
         await ctx.keyserver.start()
+    step = progress.task("probing endpoints", len(endpoints))
+
+    async def one(ep: Endpoint) -> None:
+        await _endpoint(ctx, ep)
+        step()
+
     try:
-        await asyncio.gather(*(_endpoint(ctx, ep) for ep in endpoints))
+        await asyncio.gather(*(one(ep) for ep in endpoints))
     finally:
         if ctx.keyserver is not None:
             await ctx.keyserver.stop()
