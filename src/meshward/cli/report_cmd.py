@@ -42,15 +42,19 @@ def register(sub: Any) -> None:
 
 
 def _merge(findings: list[Finding], extra: list[LoadedReport]) -> tuple[list[Finding], dict[str, str]]:
-    """Add the embedded reports' findings; one already found by the scan is kept once."""
+    """Add the embedded reports' findings; one already found by the scan is kept once (same
+    fingerprint, or the same rule at the same file, line and evidence)."""
     seen = {f.fingerprint for f in findings}
+    places = {(f.rule_id, f.location.path, f.location.line, f.evidence) for f in findings}
     sources: dict[str, str] = {}
     out = list(findings)
     for rep in extra:
         for f in rep.findings:
-            if f.fingerprint in seen:
+            place = (f.rule_id, f.location.path, f.location.line, f.evidence)
+            if f.fingerprint in seen or place in places:
                 continue
             seen.add(f.fingerprint)
+            places.add(place)
             sources[f.fingerprint] = rep.command
             out.append(f)
     return out, sources

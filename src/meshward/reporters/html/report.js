@@ -326,6 +326,7 @@
     var t = document.createElementNS(ns, "title"); t.textContent = values.join(" → "); svg.appendChild(t);
     return h("span", null, svg, " " + last);
   }
+  if (!D.history) $("scorecard").classList.add("no-trend");
   var tbody = document.querySelector("#scorecard tbody");
   var family = "";
   D.practices.forEach(function (p) {
@@ -345,7 +346,7 @@
       var title = list.length ? w + ": " + list.join(", ") + (p.ran[w] ? " (ran in this report)" : "") : w + ": not served yet";
       return h("span", { cls: "way" + (list.length ? " on" : "") + (p.ran[w] ? " ran" : ""), title: title, text: w });
     })));
-    cells.push(h("td", null, spark(p.trend)));
+    cells.push(h("td", { cls: "trend" }, spark(p.trend)));
     tbody.appendChild(h("tr", { cls: "row", "data-practice": p.code, title: "show this practice's findings",
       onclick: function () { setFilter({ practice: p.code }); $("findings-section").scrollIntoView(); } }, cells));
   });
