@@ -36,7 +36,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "probe", help="send forged, unauthenticated, plaintext and bursty traffic to endpoints",
         description="Probe the endpoints of a targets file (and/or every service of a scanned "
-                    "tree mapped to base URLs) and report what they wrongly accept. Only "
+                    "tree mapped to base URLs), or URLs given here with defaults, and report "
+                    "what they wrongly accept. Only "
                     "loopback and hosts named under `allow:` or with --allow are touched.")
     p.add_argument("targets", nargs="+", metavar="TARGETS|URL",
                    help="a targets file (YAML), or one or more http(s) URLs probed with "
