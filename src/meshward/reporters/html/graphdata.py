@@ -104,6 +104,11 @@ def graph_data(ctx: ScanContext, findings: list[Finding]) -> dict[str, Any]:
     for f in findings:
         if f.service:
             by_service.setdefault(f.service, []).append(f)
+    callers: dict[str, list[str]] = {}
+    callees: dict[str, list[str]] = {}
+    for src, dst in sorted(graph.edges):  # once, not a walk over every edge per service
+        callees.setdefault(src, []).append(dst)
+        callers.setdefault(dst, []).append(src)
     secrets = secret_sources(inv)
     groups: dict[str, Group] = {}
     nodes: list[dict[str, Any]] = []
@@ -129,8 +134,8 @@ def graph_data(ctx: ScanContext, findings: list[Finding]) -> dict[str, Any]:
             "secrets": [{"kind": s.kind, "detail": s.detail, "file": s.location.path,
                          "line": s.location.line}
                         for s in (secrets[name].sources if name in secrets else [])],
-            "callers": [e.source for e in graph.callers(name)],
-            "callees": [e.target for e in graph.callees(name)],
+            "callers": callers.get(name, []),
+            "callees": callees.get(name, []),
             "findings": [index[id(f)] for f in mine],
             "worst": _worst(mine),
         })
