@@ -122,3 +122,14 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
         assert shown is False
         assert progress.task("reading files", 10_000) is progress.task("x", 1)
     assert progress.task("reading files", 10_000).__name__ == "_nothing"  # type: ignore[attr-defined]
+
+
+def test_wrapping_with_colour_counts_only_visible_characters() -> None:
+    report = sample_report(color=True, width=50)
+    f = report.findings[0]
+    report.findings[0] = replace(f, message=f.message + " " + "and more words " * 8)
+    out = TextReporter().render(report)
+    visible = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in out.splitlines()]
+    head = next(i for i, line in enumerate(visible) if "MWT01 k8s/web.yaml:12" in line)
+    assert all(len(line) <= 50 for line in visible[head:head + 6])
+    assert out.splitlines()[head].startswith("  \x1b[1;31mHIGH\x1b[0m     MWT01")

@@ -82,11 +82,10 @@ class TextReporter(Reporter):
 
     def _wrap(self, line: str, indent: str) -> list[str]:
         """``line`` wrapped to the terminal width, continuation lines under ``indent``."""
-        if self._width <= 0 or len(_ANSI.sub("", line)) <= self._width:
+        if self._width <= 0 or len(line) <= self._width:
             return [line]
         width = max(self._width, len(indent) + 20)
-        return textwrap.wrap(line, width=width + len(line) - len(_ANSI.sub("", line)),
-                             subsequent_indent=indent, break_on_hyphens=False,
+        return textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False,
                              break_long_words=False) or [line]
 
     def _paint(self, code: str, text: str) -> str:
@@ -112,12 +111,13 @@ class TextReporter(Reporter):
 
     def _finding(self, f: Finding) -> list[str]:
         word = f.severity.value.upper()
-        sev = self._paint(_SEVERITY_COLOR[f.severity], word) + " " * (_SEV_WIDTH - len(word))
+        sev = word + " " * (_SEV_WIDTH - len(word))
         parts = [sev, f.rule_id, str(f.location)]
         if f.resource is not None and not names_resource(f.message, f.resource):
             parts.append(str(f.resource))
         parts.append(f.message)
-        lines = self._wrap("  " + " ".join(parts), _INDENT)
+        lines = self._wrap("  " + " ".join(parts), _INDENT)  # wrapped as plain text...
+        lines[0] = "  " + self._paint(_SEVERITY_COLOR[f.severity], word) + lines[0][2 + len(word):]
         if f.evidence:
             lines += self._block("evidence: ", f.evidence)
         if f.remediation:
@@ -147,7 +147,6 @@ class TextReporter(Reporter):
         return out
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
