@@ -85,7 +85,7 @@ def test_click_on_a_node_shows_its_card(shop_html: Path, tmp_path_factory: pytes
         for label in ("runs in", "images", "ports", "identity", "owner", "secrets", "callers",
                       "callees", "findings"):
             assert f"{label}\n" in card or f"{label}\t" in card, (label, card)
-        assert "namespace shop: Deployment orders" in card
+        assert "Deployment orders in namespace shop\nk8s/orders.yaml:1" in card
         assert page.eval("meshwardGraph.getElementById('orders').selected()") is True
         shot = page.screenshot(tmp_path_factory.mktemp("screens") / "shop-report.png")
         print(f"\nscreenshot: {shot}")
