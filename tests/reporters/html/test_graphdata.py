@@ -116,3 +116,21 @@ def test_edges_inside_linkerd(tmp_path: Path) -> None:
     assert edges["api"] == ("mtls", "allowed")
     assert edges["auth"] == ("mtls", "open")
     assert edges["cache"][1] == "blocked"
+
+
+def test_group_labels() -> None:
+    from meshward.model.inventory import Deployment, Service
+    from meshward.model.source import Location
+    from meshward.reporters.html.graphdata import group_label
+
+    def dep(env: str, scope: str) -> Deployment:
+        return Deployment(env, scope, "Deployment", "x", Location("f.yaml", 1))
+
+    assert group_label(Service("a", deployments=[dep("kubernetes", "shop"),
+                                                 dep("compose", "c/docker-compose.yml")])) == (
+        "compose c/docker-compose.yml + namespace shop")
+    assert group_label(Service("a", deployments=[dep("aws", "123456789012")])) == (
+        "aws account 123456789012")
+    many = Service("a", deployments=[dep("kubernetes", f"ns{i}") for i in range(5)])
+    assert group_label(many) == "namespace ns0 + namespace ns1 + 3 more places"
+    assert group_label(Service("a")) == "not deployed"

@@ -29,6 +29,7 @@ from meshward.zerotrust.netpol import evaluate
 
 TLS_SCHEMES = frozenset({"https", "wss", "rediss", "amqps", "mqtts", "grpcs", "ldaps", "ftps",
                          "nats+tls", "tls", "ssl"})
+CLOUD_ENVIRONMENTS = frozenset({"aws", "gcp", "azure", "cloud"})  # scope: the account
 GROUP_LABEL_PLACES = 2  # a group's label names this many places, then "N more places"
 _SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 
@@ -40,11 +41,13 @@ class Group:
 
 
 def environment_label(dep: Deployment) -> str:
-    """``namespace shop`` / ``compose compose/docker-compose.yml`` / ``<env> <scope>``."""
+    """``namespace shop``, ``compose compose/docker-compose.yml``, ``aws account 1234...``."""
     if dep.environment == "kubernetes":
         return f"namespace {dep.scope}"
     if dep.environment == "compose":
         return f"compose {dep.scope}"
+    if dep.environment in CLOUD_ENVIRONMENTS:
+        return f"{dep.environment} account {dep.scope}"
     return f"{dep.environment} {dep.scope}"
 
 

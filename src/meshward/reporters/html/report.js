@@ -107,6 +107,7 @@
     legend.appendChild(h("span", null, h("span", { cls: "sw", style: "border-color:" + ENC_COLOR[k] }), ENC_TEXT[k]));
   });
   legend.appendChild(h("span", null, h("span", { cls: "sw", style: "border-top-style:dashed;border-color:#555" }), "blocked by policy"));
+  legend.appendChild(h("span", null, h("span", { cls: "sw", style: "border-color:#1f4fbf" }), "from the internet"));
   legend.appendChild(h("span", null, h("span", { cls: "dot", style: "border-color:#1f4fbf;border-width:3px;background:#fff" }), "public entry"));
   ["critical", "high", "medium", "low"].forEach(function (s) {
     legend.appendChild(h("span", null, h("span", { cls: "dot", style: "background:" + SEV_COLOR[s] + ";border-color:" + SEV_COLOR[s] }), s));
@@ -307,7 +308,9 @@
   var svcList = $("services");
   $("services-summary").textContent = "All " + plural(G.nodes.length, "service") + " as a list";
   G.nodes.forEach(function (n) {
-    svcList.appendChild(h("li", { "data-service": n.id, text: n.id + (n.public ? " (public)" : ""), onclick: function () { select(n.id, true); } }));
+    svcList.appendChild(h("li", { "data-service": n.id, tabindex: "0", role: "button", text: n.id + (n.public ? " (public)" : ""),
+      onclick: function () { select(n.id, true); },
+      onkeydown: function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); select(n.id, true); } } }));
   });
 
   /* ---- scorecard ------------------------------------------------------------------ */
