@@ -29,7 +29,7 @@ def chromium() -> str:
 
 def dump_dom(url: str, budget_ms: int = 10000) -> str:
     """The DOM after the page's scripts ran (``--dump-dom``)."""
-    with tempfile.TemporaryDirectory(prefix="mw-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="mw-chromium-", ignore_cleanup_errors=True) as profile:
         proc = subprocess.run(
             [chromium(), *FLAGS, f"--user-data-dir={profile}", "--window-size=1400,1000",
              f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
@@ -44,7 +44,8 @@ class Page:
     def __init__(self, url: str, width: int = 1440, height: int = 1000) -> None:
         import websocket
 
-        self.profile = tempfile.TemporaryDirectory(prefix="mw-chromium-")
+        self.profile = tempfile.TemporaryDirectory(prefix="mw-chromium-",
+                                                   ignore_cleanup_errors=True)
         self.proc = subprocess.Popen(
             [chromium(), *FLAGS, f"--user-data-dir={self.profile.name}",
              f"--window-size={width},{height}", "--remote-debugging-address=127.0.0.1",
@@ -121,4 +122,10 @@ class Page:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+            # Chromium's helper processes may still be writing into the profile for a moment.
+            for _ in range(20):
+                shutil.rmtree(self.profile.name, ignore_errors=True)
+                if not Path(self.profile.name).exists():
+                    break
+                time.sleep(0.1)
             self.profile.cleanup()
