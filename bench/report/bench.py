@@ -35,7 +35,7 @@ def report(tree: Path, out: Path) -> float:
 def render(page: Path) -> float | None:
     if not Path(CHROMIUM).exists():
         return None
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         start = time.perf_counter()
         proc = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom",
                                page.as_uri()], capture_output=True, text=True, timeout=600)
