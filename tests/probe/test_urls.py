@@ -94,3 +94,17 @@ def test_two_urls_and_the_safety_rules(open_server: ThreadingHTTPServer, tmp_pat
     assert "either one targets file or URLs" in capsys.readouterr().err
     assert main(["probe", "ftp://127.0.0.1/x"]) == 2
     assert "is not an http:// or https:// URL" in capsys.readouterr().err
+
+
+def test_progress_of_a_probe(open_server: ThreadingHTTPServer) -> None:
+    from meshward.probe.runner import run_probe
+    from meshward.probe.safety import Allowlist
+    from meshward.probe.targets import Limits
+    from meshward.probe.urls import targets_from_urls
+    from tests.reporters.test_text_terminal import _drawn
+
+    port = open_server.server_address[1]
+    t = targets_from_urls([f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/b"])
+    drawn = _drawn(lambda: run_probe(t.endpoints, Limits(per_host_rate=4000, timeout=3),
+                                     Allowlist([]), ["MWP01"]))
+    assert "probing endpoints" in drawn and "2/2" in drawn

@@ -103,6 +103,36 @@ def _read_all(fd: int) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
+def _drawn(work: object) -> str:
+    """What ``work()`` draws on a pseudo-terminal while progress is on (escapes removed)."""
+    master, slave = pty.openpty()
+    try:
+        with open(slave, "w", closefd=False) as tty, progress.on_terminal(tty) as shown:
+            assert shown is True
+            work()  # type: ignore[operator]
+        return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", _read_all(master))
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_progress_of_a_secrets_history_scan(tmp_path: Path) -> None:
+    import subprocess
+
+    from meshward.secrets.gitscan import scan_history
+
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    for i in range(3):
+        (tmp_path / f"app{i}.env").write_text(f"DB_PASSWORD=Zq8#kP{i}xW2mVt9\n")
+        subprocess.run([*git, "add", "."], check=True)
+        subprocess.run([*git, "commit", "-qm", f"c{i}"], check=True)
+    drawn = _drawn(lambda: scan_history(tmp_path))
+    assert "scanning history" in drawn and "3/3" in drawn
+
+
 def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     for i in range(progress.FILES_MIN + 20):
         shutil.copy(SHOP / "k8s" / "web.yaml", tmp_path / f"web-{i:03d}.yaml")
