@@ -10,6 +10,9 @@ from typing import Any
 from meshward import __version__
 
 _PACKAGE = "meshward.reporters.html"
+# The page's own script, in order: shared data and helpers, then the tables (usable at once),
+# then the graph (drawn last, it may take a while on a large fleet).
+SCRIPTS = ("base.js", "tables.js", "graph.js")
 
 
 def _asset(name: str) -> str:
@@ -44,6 +47,7 @@ def render_page(document: dict[str, Any]) -> str:
         "</script>\n",
         f"<!-- Cytoscape.js, inlined unchanged. Its licence:\n{licence}\n-->\n",
         "<script>\n", vendor, "\n</script>\n",
-        "<script>\n", _script_safe(_asset("report.js")), "\n</script>\n",
+        *(part for name in SCRIPTS
+          for part in ("<script>\n", _script_safe(_asset(name)), "\n</script>\n")),
         "</body>\n</html>\n",
     ])
