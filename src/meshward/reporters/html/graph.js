@@ -114,7 +114,7 @@
         { selector: "edge", style: { "width": 1.8, "line-color": "data(color)", "target-arrow-color": "data(color)",
           "target-arrow-shape": "triangle", "arrow-scale": 0.9, "curve-style": large ? "haystack" : "bezier", "opacity": 0.85 } },
         { selector: "edge.seg-allowed", style: { "width": 2.6 } },
-        { selector: "edge.seg-blocked", style: { "line-style": "dashed", "target-arrow-shape": "tee", "line-color": "#555", "target-arrow-color": "#555" } },
+        { selector: "edge.seg-blocked", style: { "line-style": "dashed", "line-dash-pattern": [7, 4], "target-arrow-shape": "tee" } },
         { selector: "edge.seg-na", style: { "opacity": 0.7 } },
         { selector: "edge.from-outside", style: { "line-color": "#1f4fbf", "target-arrow-color": "#1f4fbf", "width": 2.2 } },
         { selector: ".faded", style: { "opacity": 0.15 } },
