@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from meshward.cli.main import main
-from meshward.probe.urls import URL_MODE_NOTICE, endpoint_name
+from meshward.probe.urls import URL_MODE_NOTICE
 from tests.probe.conftest import StartApp
 
 FAST = ["--rate", "4000", "--timeout", "3"]
@@ -46,11 +46,6 @@ def open_server() -> Iterator[ThreadingHTTPServer]:
     server.server_close()
 
 
-def test_endpoint_names() -> None:
-    assert endpoint_name("https://127.0.0.1:8443/api/orders/") == "127.0.0.1:8443/api/orders"
-    assert endpoint_name("http://localhost/") == "localhost"
-
-
 def test_an_open_plaintext_url(open_server: ThreadingHTTPServer, tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{open_server.server_address[1]}/api/orders"
     out = tmp_path / "probe.json"
@@ -58,7 +53,7 @@ def test_an_open_plaintext_url(open_server: ThreadingHTTPServer, tmp_path: Path)
     doc = json.loads(out.read_text())
     assert doc["run"]["root"] == url
     assert sorted(f["rule_id"] for f in doc["findings"]) == ["MWP01", "MWP20", "MWP30"]
-    assert {f["service"] for f in doc["findings"]} == {endpoint_name(url)}
+    assert {f["service"] for f in doc["findings"]} == {url}
     assert doc["notices"][0] == URL_MODE_NOTICE
     assert any(n.startswith("not run: MWP02, MWP03") for n in doc["notices"])
     status = {p["code"]: p["status"] for p in doc["summary"]["practices"]}
@@ -79,6 +74,14 @@ def test_a_token_protected_url_with_defaults(start_app: StartApp, tmp_path: Path
     notices = "\n".join(doc["notices"])
     assert "MWP05, MWP06, MWP07, MWP08" in notices and "needs signing_key" in notices
     assert app.app.requests > 0
+
+
+def test_text_names_the_endpoint_once(open_server: ThreadingHTTPServer,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{open_server.server_address[1]}/api"
+    main(["probe", url, *FAST, "--select", "MWP01"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if " MWP01 " in line]
+    assert lines == [f"  CRITICAL MWP01 <command line> {url} answered without a token"]
 
 
 def test_two_urls_and_the_safety_rules(open_server: ThreadingHTTPServer, tmp_path: Path,

@@ -7,8 +7,6 @@ them are reported as ``not run`` by the runner, never as passed.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from meshward.errors import InputError, UsageError
 from meshward.model.source import Location
 from meshward.probe.targets import EXPECTS, Endpoint, Targets, check_url
@@ -22,12 +20,6 @@ def looks_like_url(text: str) -> bool:
     return "://" in text
 
 
-def endpoint_name(url: str) -> str:
-    """``https://127.0.0.1:8443/api/orders`` -> ``127.0.0.1:8443/api/orders``."""
-    parts = urlsplit(url)
-    return f"{parts.netloc}{parts.path.rstrip('/')}" or url
-
-
 def targets_from_urls(urls: list[str], expects: str = "token") -> Targets:
     if expects not in EXPECTS:
         raise UsageError(f"--expects {expects!r} is not one of {', '.join(EXPECTS)}")
@@ -37,7 +29,8 @@ def targets_from_urls(urls: list[str], expects: str = "token") -> Targets:
         url = check_url(raw, "<command line>", 0, errors, f"URL {i}")
         if not url:
             continue
-        ep = Endpoint(name=endpoint_name(url), url=url, location=Location("<command line>", 0))
+        # Named by its URL, as the user typed it: findings name the endpoint once, that way.
+        ep = Endpoint(name=url, url=url, location=Location("<command line>", 0))
         ep.expects = frozenset() if expects == "none" else frozenset({expects})
         t.endpoints.append(ep)
     if errors:
