@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="config file (default: nearest .meshward.yaml)")
     p.add_argument("--show-suppressed", action="store_true", help="list suppressed findings too")
     p.add_argument("--no-color", action="store_true", help="never colour the terminal output")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="text: print only the summary (guide and totals; input errors too)")
 
 
 def config_for(args: argparse.Namespace, start: Path) -> Config:
@@ -63,8 +66,11 @@ def render(report: Report, fmt: str) -> str:
 
 def emit(args: argparse.Namespace, report: Report, fail_on: Severity) -> int:
     """Write the report where asked and return the exit code."""
-    report.color = (args.format == "text" and not args.output and not args.no_color
-                    and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    terminal = args.format == "text" and not args.output and sys.stdout.isatty()
+    report.color = terminal and not args.no_color and "NO_COLOR" not in os.environ
+    report.quiet = bool(getattr(args, "quiet", False))
+    if terminal:
+        report.width = shutil.get_terminal_size().columns
     text = render(report, args.format)
     if args.output:
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pathspec
 
+from meshward import progress
 from meshward.errors import InputError
 from meshward.loaders import compose, dockerfile, kubernetes, kustomize
 from meshward.loaders.interface import LoadResult, SourceFile
@@ -131,7 +132,9 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
     plan = kustomize.plan(base, files, out)
     parsed: dict[str, tuple[SourceFile, list[Document]]] = {}
     templated: dict[str, int] = {}
+    step = progress.task("reading files", len(files), progress.FILES_MIN)
     for path in files:
+        step()
         name = shown(path)
         lower = path.name.lower()
         is_yaml = lower.endswith(YAML_SUFFIXES)

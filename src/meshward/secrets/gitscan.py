@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from meshward import progress
 from meshward.errors import UsageError
 from meshward.secrets.catalog import keyword_index
 from meshward.secrets.engine import SecretsResult, decode, skip_name
@@ -133,7 +134,9 @@ def _scan_diffs(repo: Path, diffs: list[FileDiff], rev_of: str, opts: Options
     blobs = read_blobs(repo, [rev_of.format(c=fd.commit, p=fd.path) for fd in cands])
     found: list[tuple[FileDiff, Match]] = []
     nbytes = 0
+    step = progress.task("scanning history", len(cands))
     for fd in cands:
+        step()
         text = blobs.get(rev_of.format(c=fd.commit, p=fd.path))
         if text is None:
             continue
