@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from meshward.findings.finding import Confidence, Severity
+from meshward.findings.finding import Confidence, Mode, Severity
 from meshward.model.source import Location
 from meshward.practices import PRACTICES
 
@@ -61,6 +61,9 @@ class Rule:
     example_pass: str = ""
     lifecycle: str = "stable"  # preview | stable | deprecated
     cwe: str = ""
+    # How its findings come: AUDIT from files at rest; VERIFY from a live check (probe, images);
+    # WATCH from logs (a detector seen as a rule). The scorecard's "ways" are read from this.
+    mode: Mode = Mode.AUDIT
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.practices if p not in PRACTICES]

@@ -15,8 +15,12 @@ from typing import Any
 
 from meshward.checks.context import ScanContext
 from meshward.generate.model import Generated, Manifest, dns_name
+from meshward.generate.serves import Serves
 from meshward.model.graph import EXTERNAL
 from meshward.model.inventory import Service
+
+# What this generator writes and the practices that configuration makes hold (fix).
+SERVES = Serves("meshward catalog", "Backstage catalog entries", ("DOC-CATALOG", "DOC-DRIFT"))
 
 API_VERSION = "backstage.io/v1alpha1"
 ANN_RUNS_IN = "meshward.io/runs-in"

@@ -16,8 +16,12 @@ from typing import Any
 
 from meshward.checks.context import ScanContext
 from meshward.generate.model import Generated, Manifest, override, reset
+from meshward.generate.serves import Serves
 from meshward.model.compose import ComposeFile, ComposeService
 from meshward.model.graph import EXTERNAL
+
+# What this generator writes and the practices that configuration makes hold (fix).
+SERVES = Serves("meshward policy", "compose override", ("ENV-PRIVATE", "ENV-PORTS"))
 
 _DATA = re.compile(r"(?:^|[/_-])(postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|redis|valkey|memcached|"
                    r"rabbitmq|kafka|zookeeper|nats|cassandra|couchdb|elasticsearch|opensearch|"

@@ -11,11 +11,15 @@ from collections import Counter
 from meshward.checks.context import ScanContext
 from meshward.findings.finding import Finding
 from meshward.generate.backstage import owner_of
+from meshward.generate.serves import Serves
 from meshward.model.graph import EXTERNAL
 from meshward.model.inventory import Inventory, Service
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import as_map
 from meshward.secrets.managers import secret_sources
+
+# What this generator writes and the practices that configuration makes hold (fix).
+SERVES = Serves("meshward catalog", "Markdown inventory", ("DOC-CATALOG",))
 
 _SOURCE_TEXT = {"k8s-secret": "k8s Secret", "literal": "literal in the manifest",
                 "compose-secret": "compose secret", "sealed-secret": "SealedSecret",

@@ -16,6 +16,7 @@ from meshward.checks.context import ScanContext
 from meshward.findings.finding import Confidence
 from meshward.generate.existing import Existing
 from meshward.generate.model import Generated, Manifest, dns_name
+from meshward.generate.serves import Serves
 from meshward.generate.workloads import (
     Port,
     controllers,
@@ -27,6 +28,9 @@ from meshward.generate.workloads import (
 )
 from meshward.model.graph import EXTERNAL, Edge
 from meshward.model.kubernetes import Workload
+
+# What this generator writes and the practices that configuration makes hold (fix).
+SERVES = Serves("meshward policy", "Linkerd policies", ("AUTH-ZEROTRUST", "TLS-MTLS"))
 
 GROUP = "policy.linkerd.io"
 MANAGED = {"app.kubernetes.io/managed-by": "meshward"}

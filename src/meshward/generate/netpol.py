@@ -17,6 +17,7 @@ from meshward.checks.context import ScanContext
 from meshward.findings.finding import Confidence
 from meshward.generate.existing import NS_LABEL, Endpoint, Existing
 from meshward.generate.model import Generated, Manifest, dns_name
+from meshward.generate.serves import Serves
 from meshward.generate.workloads import (
     Port,
     controllers,
@@ -29,6 +30,9 @@ from meshward.generate.workloads import (
 )
 from meshward.model.graph import EXTERNAL, Edge
 from meshward.model.kubernetes import Workload
+
+# What this generator writes and the practices that configuration makes hold (fix).
+SERVES = Serves("meshward policy", "Kubernetes NetworkPolicies", ("ENV-PRIVATE", "ENV-PORTS"))
 
 API = "networking.k8s.io/v1"
 MANAGED = {"app.kubernetes.io/managed-by": "meshward"}

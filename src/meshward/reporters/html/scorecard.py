@@ -2,43 +2,42 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from meshward.checks.registry import all_rules
-from meshward.findings.finding import Mode
+from meshward.checks.registry import Rule, all_rules
+from meshward.generate.serves import fix_ways
 from meshward.practices import FAMILIES
 from meshward.reporters.interface import Report
 from meshward.reporters.summary import SEVERITIES, practice_rows
 
-# The generators (``fix``) and the practices the configuration they write makes hold.
-FIX_SERVES: dict[str, tuple[str, ...]] = {
-    "ENV-PRIVATE": ("meshward policy",),
-    "ENV-PORTS": ("meshward policy",),
-    "AUTH-ZEROTRUST": ("meshward policy",),
-    "TLS-MTLS": ("meshward policy",),
-    "DOC-CATALOG": ("meshward catalog",),
-    "DOC-DRIFT": ("meshward catalog",),
-}
+WAYS = ("audit", "verify", "fix", "watch")
 
 
-def _is_probe(rule_id: str) -> bool:
-    return rule_id.startswith("MWP")
+@cache
+def _rules_by_way() -> dict[str, tuple[Rule, ...]]:
+    """The rules, probe and image checks (verify) and watch detectors, by the way they serve."""
+    from meshward.watch.detectors import all_infos
+
+    every = (*all_rules(), *(info.as_rule() for info in all_infos()))
+    return {w: tuple(r for r in every if r.mode.value == w) for w in WAYS}
 
 
 def ways(code: str) -> dict[str, list[str]]:
-    """How meshward serves the practice ``code``: rule ids (audit), probe checks (verify),
-    commands (fix); ``watch`` is empty until a detector names it."""
-    audit = [r.id for r in all_rules() if code in r.practices and not _is_probe(r.id)]
-    verify = [r.id for r in all_rules() if code in r.practices and _is_probe(r.id)]
-    return {"audit": audit, "verify": verify, "fix": list(FIX_SERVES.get(code, ())),
-            "watch": []}
+    """How meshward serves the practice ``code``, read from the metadata: the ids of the rules
+    (audit), probe and image checks (verify) and detectors (watch) naming it, and the generators
+    (fix) whose configuration makes it hold."""
+    served = {w: [r.id for r in rules if code in r.practices]
+              for w, rules in _rules_by_way().items()}
+    served["fix"] = fix_ways(code)
+    return served
 
 
 def scorecard(report: Report, trend: dict[str, list[int]] | None = None) -> list[dict[str, Any]]:
-    """Rows in the guide's order; ``ran`` says which ways produced results in this report."""
-    modes_run = {"audit": any(not _is_probe(r.id) for r in report.rules),
-                 "verify": any(_is_probe(r.id) for r in report.rules)
-                 or any(f.mode is Mode.VERIFY for f in report.findings)}
+    """Rows in the guide's order; ``ran`` says, per practice, which ways this report holds the
+    results of (a rule of that way naming the practice ran, or a finding of that mode names it)."""
+    ran = {(r.mode.value, code) for r in report.rules for code in r.practices}
+    ran |= {(f.mode.value, code) for f in report.findings for code in f.practices}
     out: list[dict[str, Any]] = []
     for row in practice_rows(report):
         family = row.code.split("-", 1)[0]
@@ -54,7 +53,7 @@ def scorecard(report: Report, trend: dict[str, list[int]] | None = None) -> list
             "suppressed": row.suppressed,
             "rules": list(row.rules),
             "ways": served,
-            "ran": {w: bool(served[w]) and modes_run.get(w, False) for w in served},
+            "ran": {w: bool(served[w]) and (w, row.code) in ran for w in served},
             "trend": (trend or {}).get(row.code, []),
         })
     return out

@@ -68,7 +68,9 @@
   /* ---- scorecard ------------------------------------------------------------------ */
   $("guide-line").textContent = "Guide: " + g.met + " met, " + g.gaps + " with gaps, " + g.waived + " waived, " +
     g["not checked"] + " not checked, of " + plural(practicesTotal, "practice") +
-    ". A practice is served four ways: audit (files), verify (probes), fix (generated configuration), watch (runtime).";
+    ". A practice is served four ways: audit (rules on files), verify (probe and image checks), fix (generated configuration), " +
+    "watch (log detectors). A way is filled when this report holds its results, outlined when meshward serves it but its results are " +
+    "not in this report (hover for the rules), grey when nothing serves it yet.";
   function spark(values) {
     if (!values || values.length < 2) return h("span", { cls: "sub", text: values && values.length ? String(values[0]) : "" });
     var w = 90, ht = 22, max = Math.max.apply(null, values.concat([1]));

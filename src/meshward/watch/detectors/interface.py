@@ -46,7 +46,7 @@ class DetectorInfo:
         return DetectorRule(id=self.id, title=self.title, severity=self.severity,
                     practices=self.practices, rationale=self.rationale,
                     remediation=self.remediation, check=_no_check, confidence=self.confidence,
-                    references=self.references, targets=("files",))
+                    references=self.references, targets=("files",), mode=Mode.WATCH)
 
 
 def _no_check(_ctx: object) -> list[Hit]:
