@@ -41,7 +41,8 @@ def test_report_of_the_example(tmp_path: Path) -> None:
     assert edges[("web", "orders")]["enc"] == "plaintext"
     assert {e["seg"] for e in edges.values()} >= {"blocked", "n/a"}
     ways = next(p for p in data["practices"] if p["code"] == "DOC-CATALOG")["ways"]
-    assert ways["fix"] == ["meshward catalog"] and "MW951" in ways["audit"]
+    assert ways["fix"] == ["meshward catalog (Backstage catalog entries)",
+                           "meshward catalog (Markdown inventory)"] and "MW951" in ways["audit"]
     assert data["history"] is None
     assert main(["report", str(SHOP), "-o", str(out), "--fail-on", "critical"]) == 1
 
@@ -79,3 +80,29 @@ def test_wrong_embedded_files_stop_before_the_scan(tmp_path: Path,
     assert not out.exists()
     assert main(["report", str(SHOP), "-o", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_watch_results_are_embedded_and_every_path_is_named(tmp_path: Path) -> None:
+    from tests.watch.samples import falco
+
+    logs = tmp_path / "falco.log"
+    logs.write_text(falco("Critical") + "\n")
+    watch = tmp_path / "watch.json"
+    assert main(["watch", str(SHOP), "--logs", str(logs), "-f", "json", "-o", str(watch)]) == 1
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "compose.yaml").write_text("services:\n  api:\n    image: api:1\n")
+    out = tmp_path / "r.html"
+    assert main(["report", str(SHOP), str(other), "-o", str(out), "--watch", str(watch)]) == 0
+    data = page_data(out)
+    assert data["meta"]["root"] == f"{SHOP}, {other}"
+    assert "api" in {n["id"] for n in data["graph"]["nodes"]}
+    from_watch = [f["rule_id"] for f in data["findings"] if f["source"] == "watch"]
+    assert from_watch == ["MWW06"]
+    rows = {p["code"]: p for p in data["practices"]}
+    assert rows["LOG-RUNTIME"]["ran"]["watch"] is True
+    assert rows["LOG-TAMPER"]["ran"]["watch"] is False
+    assert "MWW06" in rows["LOG-RUNTIME"]["ways"]["watch"]
+    assert [e["command"] for e in data["embedded"]] == ["watch"]
+    # A watch report given as a probe report is refused, naming what is expected.
+    assert main(["report", str(SHOP), "-o", str(out), "--probe", str(watch)]) == 2

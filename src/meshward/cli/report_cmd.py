@@ -19,6 +19,15 @@ from meshward.reporters.interface import Report
 from meshward.reporters.json_read import LoadedReport, read_report
 
 
+# The commands whose JSON reports a page can embed, and what they add to it.
+EMBEDDABLE = {
+    "probe": "verify: live endpoints",
+    "images": "verify: registries and signatures",
+    "secrets": "secrets in files and git history",
+    "watch": "watch: alerts from logs",
+}
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "report", help="write one HTML page: service graph, the guide's scorecard, findings",
@@ -30,10 +39,10 @@ def register(sub: Any) -> None:
     p.add_argument("--history", metavar="FILE", type=Path,
                    help="SQLite file recording each run: the page shows new, fixed and still-open "
                         "findings since the previous run and a trend per practice")
-    p.add_argument("--probe", action="append", default=[], metavar="FILE.json", type=Path,
-                   help="embed the JSON report of an earlier `meshward probe` (repeatable)")
-    p.add_argument("--secrets", action="append", default=[], metavar="FILE.json", type=Path,
-                   help="embed the JSON report of an earlier `meshward secrets` (repeatable)")
+    for command, what in EMBEDDABLE.items():
+        p.add_argument(f"--{command}", action="append", default=[], metavar="FILE.json",
+                       type=Path, help=f"embed the JSON report of an earlier `meshward {command}` "
+                                       f"({what}; repeatable)")
     p.add_argument("--baseline", metavar="FILE", help="hide findings recorded in this baseline")
     p.add_argument("--config", metavar="FILE", help="config file (default: nearest .meshward.yaml)")
     p.add_argument("--fail-on", metavar="SEVERITY",
@@ -87,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     # Read what is embedded first: a wrong file stops the run before the scan.
-    extra = [read_report(p, ("probe",)) for p in args.probe]
-    extra += [read_report(p, ("secrets",)) for p in args.secrets]
+    extra = [read_report(p, (command,)) for command in EMBEDDABLE
+             for p in getattr(args, command)]
     out = Path(args.output)
     if out.is_dir():
         raise UsageError(f"{out} is a folder", "give the HTML file to write, e.g. -o report.html")
@@ -100,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
     rules = {r.id: r for r in result.rules_run}
     for rep in extra:
         rules.update((r.id, r) for r in rep.rules)
-    report = Report(command="report", root=str(args.paths[0]), findings=findings,
+    report = Report(command="report", root=", ".join(str(p) for p in args.paths),
+                    findings=findings,
                     rules=tuple(rules[k] for k in sorted(rules)), errors=errors,
                     notices=result.notices, files_read=result.inventory.files_read,
                     services=len(result.inventory.services), duration_s=result.duration_s)

@@ -35,9 +35,9 @@ class LoadedReport:
     errors: int = 0
 
 
-def _bad(path: Path, what: str) -> UsageError:
-    return UsageError(f"{path}: {what}",
-                      "give a report written by `meshward scan|secrets|probe -f json -o FILE`")
+def _bad(path: Path, what: str, hint: str = "") -> UsageError:
+    return UsageError(f"{path}: {what}", hint or "give a report written by "
+                      "`meshward scan|secrets|probe|images|watch -f json -o FILE`")
 
 
 def _finding(path: Path, i: int, raw: Any) -> Finding:
@@ -84,7 +84,8 @@ def read_report(path: Path, expect: tuple[str, ...] = ()) -> LoadedReport:
     command = str(run.get("command", ""))
     if expect and command not in expect:
         raise _bad(path, f"a report of `meshward {command}`, expected "
-                         f"{' or '.join('meshward ' + e for e in expect)}")
+                         f"{' or '.join('meshward ' + e for e in expect)}",
+                   f"give a report written by `meshward {expect[0]} -f json -o FILE` here")
     raw = doc.get("findings")
     if not isinstance(raw, list):
         raise _bad(path, "no findings array")
