@@ -48,6 +48,7 @@ def test_json_lists_new_fixed_and_still_open(reports: tuple[Path, Path, dict[str
                               "still_open": len(sets["open"])}
     fixed_rules = {f["rule_id"] for f in doc["fixed"]}
     assert "MW101" in fixed_rules  # the privileged container is gone
+    assert doc["reports"] == {"old": str(old), "new": str(new)}
     def count(path: Path) -> int:
         return sum(1 for f in json.loads(path.read_text())["findings"]
                    if not f["suppressed"] and "AUTH-LEASTPRIV" in f["practices"])
@@ -71,6 +72,23 @@ def test_text_and_markdown(reports: tuple[Path, Path, dict[str, set[str]]],
     assert md.startswith("## meshward: what changed\n")
     assert f"### Fixed findings ({len(sets['fixed'])})" in md
     assert "| severity | rule | where | service | message |" in md
+    doc_old, doc_new = (json.loads(p.read_text())["findings"] for p in (old, new))
+    least = [sum(1 for f in d if not f["suppressed"] and "AUTH-LEASTPRIV" in f["practices"])
+             for d in (doc_old, doc_new)]
+    assert least[0] != least[1]
+    assert f"| AUTH-LEASTPRIV | {least[0]} | {least[1]} | {least[1] - least[0]:+d} |" in md
+
+
+def test_reports_of_different_commands_are_compared_with_a_warning(
+        reports: tuple[Path, Path, dict[str, set[str]]], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    old, _, _ = reports
+    secrets = tmp_path / "secrets.json"
+    main(["secrets", str(tmp_path), "-f", "json", "-o", str(secrets)])
+    capsys.readouterr()
+    assert main(["diff", str(old), str(secrets)]) == 0  # only fixed findings
+    err = capsys.readouterr().err
+    assert f"{old} is a report of `meshward scan` and {secrets} of `meshward secrets`" in err
 
 
 def test_same_report_twice_changes_nothing(reports: tuple[Path, Path, dict[str, set[str]]],

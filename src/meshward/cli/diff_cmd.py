@@ -91,14 +91,18 @@ def render_markdown(delta: Delta) -> str:
         out.append("")
     trend = practice_trend(delta)
     if trend:
-        out += ["### Per practice", "", "| practice | before | now |", "|---|---:|---:|"]
-        out += [f"| {code} | {b} | {a} |" for code, b, a in trend]
+        out += ["### Per practice", "", "| practice | before | now | change |",
+                "|---|---:|---:|---:|"]
+        out += [f"| {code} | {b} | {a} | {a - b:+d} |" if a != b else f"| {code} | {b} | {a} | |"
+                for code, b, a in trend]
         out.append("")
     return "\n".join(out)
 
 
 def render_json(delta: Delta, old: str, new: str) -> str:
-    doc: dict[str, Any] = {"schema_version": 1, "old": old, "new": new, **delta.as_dict()}
+    # The reports' paths under their own key: "new" is the list of new findings.
+    doc: dict[str, Any] = {"schema_version": 1, "reports": {"old": old, "new": new},
+                           **delta.as_dict()}
     doc["practices"] = [{"code": c, "before": b, "now": a} for c, b, a in practice_trend(delta)]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -110,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     old = read_report(args.old)
     new = read_report(args.new)
+    if old.command != new.command:
+        print(f"meshward: warning: {args.old} is a report of `meshward {old.command}` and "
+              f"{args.new} of `meshward {new.command}`: what one command does not check shows "
+              "as new or fixed", file=sys.stderr)
     delta = compare([tracked(f) for f in old.findings if not f.suppressed_by],
                     [tracked(f) for f in new.findings if not f.suppressed_by])
     if args.format == "json":
