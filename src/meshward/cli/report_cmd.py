@@ -18,7 +18,6 @@ from meshward.pipeline import scan
 from meshward.reporters.interface import Report
 from meshward.reporters.json_read import LoadedReport, read_report
 
-
 # The commands whose JSON reports a page can embed, and what they add to it.
 EMBEDDABLE = {
     "probe": "verify: live endpoints",
