@@ -91,6 +91,32 @@ def test_a_corrupt_history_file_is_a_clear_error(tmp_path: Path,
     assert "Traceback" not in err
 
 
+def test_a_damaged_history_says_corrupt_on_one_line(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    hist = tmp_path / "history.db"
+    assert main(["report", str(SHOP), "-o", str(tmp_path / "one.html"), "--history",
+                 str(hist)]) == 0
+    whole = hist.read_bytes()
+    cut = tmp_path / "cut.db"
+    cut.write_bytes(whole[: len(whole) // 2])  # a copy that stopped half way
+    err = _refused(tmp_path, cut, capsys)
+    assert f"history file {cut}: corrupt SQLite file (" in err
+    conn = sqlite3.connect(hist)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'findings'").fetchone()[0]
+    conn.close()
+    # Overwrite the findings table's root page (its cells point at its leaves) with noise.
+    broken = bytearray(whole)
+    start = (root - 1) * page_size + 8
+    broken[start:start + page_size - 8] = bytes(range(256)) * ((page_size - 8) // 256) + bytes(
+        (page_size - 8) % 256)
+    hist.write_bytes(bytes(broken))
+    err = _refused(tmp_path, hist, capsys)
+    line = next(e for e in err.splitlines() if "history file" in e)
+    assert line.startswith(f"meshward: error: history file {hist}: corrupt") and "***" not in line
+    assert "Traceback" not in err
+
+
 def test_a_foreign_sqlite_file_is_refused(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     hist = tmp_path / "other.db"

@@ -122,6 +122,8 @@ def _check(path: Path, conn: sqlite3.Connection) -> None:
         tables = {r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
+        if _is_sqlite(path):
+            raise _fail(path, f"corrupt SQLite file ({exc})") from None
         raise _fail(path, f"not a meshward history file ({exc})") from None
     if not tables and app == 0 and version == 0:
         with conn:
@@ -143,7 +145,18 @@ def _check(path: Path, conn: sqlite3.Connection) -> None:
     except sqlite3.DatabaseError as exc:
         raise _fail(path, f"corrupt ({exc})") from None
     if result != "ok":
-        raise _fail(path, f"corrupt ({result})")
+        problems = [line for line in result.splitlines() if not line.startswith("***")]
+        more = f"; {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise _fail(path, f"corrupt ({'; '.join(problems[:3])}{more})")
+
+
+def _is_sqlite(path: Path) -> bool:
+    """The file starts with SQLite's header string (it is SQLite, however damaged)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 @contextmanager
