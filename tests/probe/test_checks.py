@@ -19,7 +19,10 @@ TLS11_MISSING = probe_http.legacy_tls_unavailable("TLSv1_1")
 
 def test_correct_service_gives_no_finding(pki: Pki, start_app: StartApp, tmp_path: Path) -> None:
     app = start_app()
-    result = probe_file(write_targets(tmp_path, [endpoint(pki, app.port)]))
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: the private port is closed
+        ep = endpoint(pki, app.port, private_ports=[closed.getsockname()[1]])
+        result = probe_file(write_targets(tmp_path, [ep]))
     assert result.findings == []
     assert [n for n in result.notices if n.startswith("not run")] == (
         [] if not (TLS10_MISSING or TLS11_MISSING) else result.notices[:1])
@@ -185,6 +188,19 @@ def test_plaintext_url(pki: Pki, start_app: StartApp, tmp_path: Path) -> None:
     result = probe_file(write_targets(tmp_path, [ep]))
     assert rule_ids(result) == {"MWP20"}
     assert result.findings[0].evidence == f"GET http://127.0.0.1:{app.port}/api/orders -> HTTP 200"
+
+
+def test_a_check_with_nothing_to_check_says_so(pki: Pki, start_app: StartApp,
+                                               tmp_path: Path) -> None:
+    """Not run is not passed: a check an endpoint gives it nothing for is a notice."""
+    app = start_app()
+    ep = endpoint(pki, app.port)
+    ep.pop("private_ports", None)
+    result = probe_file(write_targets(tmp_path, [ep]), select=("MWP32",))
+    assert result.findings == []
+    assert result.not_run == {"MWP32": {ep["name"]}}
+    assert f"not run: MWP32 on {ep['name']}: no private_ports listed for the host " \
+           "(targets file)" in result.notices
 
 
 def test_private_port(pki: Pki, start_app: StartApp, tmp_path: Path) -> None:

@@ -60,6 +60,14 @@ def test_an_open_plaintext_url(open_server: ThreadingHTTPServer, tmp_path: Path)
     # Every JWT check was not run: the practice is not checked, never "met".
     assert status["AUTH-JWT"] == "not checked"
     assert status["AUTH-PENTEST"] == "gaps"
+    # No TLS on an http:// URL, no client certificate or private port said: not run, not met.
+    assert status["TLS-MTLS"] == "not checked"
+    assert any(n.startswith("not run: MWP21, MWP22, MWP23, MWP24, MWP25 on ")
+               and n.endswith(": a plaintext http:// URL has no TLS to inspect")
+               for n in doc["notices"])
+    assert "MWP32" not in next(p for p in doc["summary"]["practices"]
+                               if p["code"] == "ENV-PORTS")["rules"]
+    assert doc["summary"]["files_read"] == 0
     assert 0 < _Open.requests <= 2000
 
 

@@ -117,8 +117,10 @@ def run(args: argparse.Namespace) -> int:
     names = {ep.name for ep in endpoints}
     probe_rules = tuple(r for r in all_rules() if r.id.startswith("MWP")
                         and not (names and not_run.get(r.id, set()) >= names))
-    root = str(path) if targets.path != "<command line>" else " ".join(args.targets)
+    from_file = targets.path != "<command line>"
+    root = str(path) if from_file else " ".join(args.targets)
     report = Report(command="probe", root=root, findings=findings, rules=probe_rules,
-                    errors=errors, notices=notices, files_read=1, services=len(endpoints),
+                    errors=errors, notices=notices, files_read=int(from_file),
+                    services=len(endpoints),
                     show_suppressed=args.show_suppressed, duration_s=duration)
     return emit(args, report, fail_on)

@@ -55,7 +55,10 @@ def burst_size(ctx: ProbeContext, st: EndpointState) -> tuple[int, str]:
 
 async def rate_limit(ctx: ProbeContext, st: EndpointState) -> None:
     ep = st.ep
-    if not ctx.selected("MWP30") or not (ep.public or ep.rate_limit):
+    if not ctx.selected("MWP30"):
+        return
+    if not (ep.public or ep.rate_limit):
+        ctx.skip(["MWP30"], ep, "the endpoint is neither public nor said to rate limit")
         return
     n, why = burst_size(ctx, st)
     if not n:
@@ -109,7 +112,10 @@ async def _burst(ctx: ProbeContext, st: EndpointState, n: int) -> tuple[list[int
 
 async def debug_paths(ctx: ProbeContext, st: EndpointState) -> None:
     ep = st.ep
-    if not ctx.selected("MWP31") or not ep.public:
+    if not ctx.selected("MWP31"):
+        return
+    if not ep.public:
+        ctx.skip(["MWP31"], ep, "debug paths are probed on public endpoints only")
         return
     control_url = f"{ep.origin}/meshward-probe-{secrets.token_hex(6)}"
     urls = [control_url] + [ep.origin + p for p in DEBUG_PATHS]
@@ -128,7 +134,10 @@ async def debug_paths(ctx: ProbeContext, st: EndpointState) -> None:
 
 async def private_ports(ctx: ProbeContext, st: EndpointState) -> None:
     ep = st.ep
-    if not ctx.selected("MWP32") or not ep.private_ports:
+    if not ctx.selected("MWP32"):
+        return
+    if not ep.private_ports:
+        ctx.skip(["MWP32"], ep, "no private_ports listed for the host (targets file)")
         return
     ports = [p for p in ep.private_ports if p != ep.port]
     opened = await asyncio.gather(*(ctx.client.connects(ep.host, p) for p in ports))

@@ -200,7 +200,10 @@ def _root_causes(accepted: dict[str, list[str]], unknown_kid_used: bool) -> None
 
 async def jwt_checks(ctx: ProbeContext, st: EndpointState) -> None:
     ep = st.ep
-    if "token" not in ep.expects or not ctx.selected(*ALL_RULES):
+    if not ctx.selected(*ALL_RULES):
+        return
+    if "token" not in ep.expects:
+        ctx.skip(ALL_RULES, ep, "the endpoint is not said to demand a token")
         return
     if st.open_door:
         ctx.skip(ALL_RULES, ep, "the endpoint answers without any token (see MWP01)")

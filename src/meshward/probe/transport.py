@@ -42,9 +42,14 @@ async def plaintext(ctx: ProbeContext, st: EndpointState) -> None:
                 f"GET {url} -> HTTP {resp.status}", key="tls-port")
 
 
+# Why the TLS checks cannot run on an http:// URL (said, so they do not count as passed).
+NO_TLS = "a plaintext http:// URL has no TLS to inspect"
+
+
 async def legacy_versions(ctx: ProbeContext, st: EndpointState) -> None:
     ep = st.ep
     if ep.scheme != "https":
+        ctx.skip(["MWP21", "MWP22"], ep, NO_TLS)
         return
     for rule_id, version in (("MWP21", "TLSv1"), ("MWP22", "TLSv1_1")):
         if not ctx.selected(rule_id):
@@ -105,7 +110,10 @@ def name_matches(cert: x509.Certificate, host: str) -> bool:
 
 async def certificate(ctx: ProbeContext, st: EndpointState) -> None:
     ep = st.ep
-    if ep.scheme != "https" or not ctx.selected(*CERT_RULES):
+    if not ctx.selected(*CERT_RULES):
+        return
+    if ep.scheme != "https":
+        ctx.skip(CERT_RULES, ep, NO_TLS)
         return
     try:
         hs = await ctx.client.handshake(ep.host, ep.port, st.tls, ep.server_name)
@@ -152,7 +160,11 @@ async def _trust(ctx: ProbeContext, st: EndpointState, cert: x509.Certificate, s
 
 async def mtls(ctx: ProbeContext, st: EndpointState) -> None:
     ep = st.ep
-    if "client_cert" not in ep.expects or not ctx.selected("MWP26", "MWP27"):
+    if not ctx.selected("MWP26", "MWP27"):
+        return
+    if "client_cert" not in ep.expects:
+        ctx.skip(["MWP26", "MWP27"], ep, "the endpoint is not said to demand a client "
+                 "certificate (expects: client_cert in a targets file)")
         return
     if ep.scheme != "https":
         ctx.skip(["MWP26", "MWP27"], ep, "mTLS needs an https:// URL")
