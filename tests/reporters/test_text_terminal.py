@@ -73,6 +73,20 @@ def test_long_lines_wrap_to_the_width() -> None:
     assert out.split() == wide.split()
 
 
+def test_a_word_longer_than_the_line_stays_beside_its_label_and_under_the_indent() -> None:
+    report = sample_report()
+    token = "DATABASE_URL=postgres://orders:secret@postgres:5432/orders?sslmode=disable&" + "x" * 40
+    report.findings[0] = replace(report.findings[0], evidence=token)
+    report.width = 80
+    lines = TextReporter().render(report).splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("      evidence: DATA"))
+    assert lines[first] == "      evidence: " + token[:80 - 16]
+    rest = lines[first + 1:first + 2]  # 115 characters: 64 beside the label, 51 under it
+    assert all(re.match(r"^ {16}\S", line) and len(line) <= 80 for line in rest)
+    assert not lines[first + 2].startswith(" " * 16)
+    assert "".join(line.strip() for line in [lines[first][16:], *rest]) == token
+
+
 def test_quiet_prints_only_the_summary() -> None:
     out = TextReporter().render(sample_report(quiet=True))
     assert out.splitlines() == [

@@ -80,13 +80,16 @@ class TextReporter(Reporter):
 
     _width: int = 0
 
-    def _wrap(self, line: str, indent: str) -> list[str]:
-        """``line`` wrapped to the terminal width, continuation lines under ``indent``."""
-        if self._width <= 0 or len(line) <= self._width:
-            return [line]
+    def _wrap(self, line: str, indent: str, lead: str = "") -> list[str]:
+        """``lead + line`` wrapped to the terminal width, continuation lines under ``indent``.
+
+        A word longer than a line (a URL, a connection string) is cut at the width and goes on
+        under the indent, rather than leaving ``lead`` alone and running past the edge."""
+        if self._width <= 0 or len(lead) + len(line) <= self._width:
+            return [lead + line]
         width = max(self._width, len(indent) + 20)
-        return textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False,
-                             break_long_words=False) or [line]
+        return textwrap.wrap(line, width=width, initial_indent=lead, subsequent_indent=indent,
+                             break_on_hyphens=False, break_long_words=True) or [lead + line]
 
     def _paint(self, code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if self._color else text
@@ -126,7 +129,9 @@ class TextReporter(Reporter):
 
     def _block(self, label: str, text: str) -> list[str]:
         pad = _INDENT + " " * len(label)
-        return [w for line in _block(label, text) for w in self._wrap(line, pad)]
+        lines = text.splitlines() or [""]
+        return [w for i, line in enumerate(lines)
+                for w in self._wrap(line, pad, _INDENT + label if i == 0 else pad)]
 
     def _practices(self, report: Report) -> list[str]:
         rows = practice_rows(report)
@@ -168,9 +173,3 @@ def names_resource(message: str, r: ResourceRef) -> bool:
     low = message.lower()
     return "/" in name or r.kind.lower() in low or _CAMEL.sub(" ", r.kind).lower() in low
 
-
-def _block(label: str, text: str) -> list[str]:
-    """``label`` then ``text``, every continuation line aligned under the first."""
-    lines = text.splitlines() or [""]
-    pad = _INDENT + " " * len(label)
-    return [f"{_INDENT}{label}{lines[0]}", *(f"{pad}{line}" for line in lines[1:])]
