@@ -70,6 +70,13 @@ def test_click_on_a_node_shows_its_card(shop_html: Path, tmp_path_factory: pytes
         assert groups == ["compose compose/docker-compose.yml + namespace shop"]
         assert page.eval("meshwardGraph.nodes('.public').map(function(n){return n.id()}).sort()"
                          ) == ["payments", "web"]
+        # A node port is a dashed blue ring, never the critical fill's purple; both in the legend.
+        ring = page.eval("(function(){var n=meshwardGraph.nodes('.nodeport');"
+                         "return n.map(function(x){return [x.id(), x.style('border-style'),"
+                         "x.style('border-color')]})})()")
+        assert ring == [["postgres", "dashed", "rgb(31,79,191)"]]
+        legend = page.eval("document.getElementById('legend').innerText")
+        assert "public entry" in legend and "node port" in legend
         page.send("Runtime.evaluate", expression="document.getElementById('graph')"
                   ".scrollIntoView({block: 'center'})")
         time.sleep(0.3)

@@ -18,7 +18,8 @@
   });
   legend.appendChild(h("span", null, h("span", { cls: "sw", style: "border-top-style:dashed;border-color:#555" }), "blocked by policy"));
   legend.appendChild(h("span", null, h("span", { cls: "sw", style: "border-color:#1f4fbf" }), "from the internet"));
-  legend.appendChild(h("span", null, h("span", { cls: "dot", style: "border-color:#1f4fbf;border-width:3px;background:#fff" }), "public entry"));
+  legend.appendChild(h("span", { id: "legend-public" }, h("span", { cls: "dot", style: "border-color:#1f4fbf;border-width:3px;background:#fff;border-radius:50%" }), "public entry"));
+  legend.appendChild(h("span", { id: "legend-nodeport" }, h("span", { cls: "dot", style: "border-color:#1f4fbf;border-width:2px;border-style:dashed;background:#fff" }), "node port"));
   ["critical", "high", "medium", "low"].forEach(function (s) {
     legend.appendChild(h("span", null, h("span", { cls: "dot", style: "background:" + SEV_COLOR[s] + ";border-color:" + SEV_COLOR[s] }), s));
   });
@@ -104,7 +105,7 @@
           "text-valign": "bottom", "text-margin-y": 4, "text-outline-color": "#fbfcfd", "text-outline-width": 2,
           "min-zoomed-font-size": 7 } },
         { selector: "node.public", style: { "border-color": "#1f4fbf", "border-width": 4, "shape": "ellipse", "width": 36, "height": 36 } },
-        { selector: "node.nodeport", style: { "border-color": "#7a4cc2", "border-width": 3 } },
+        { selector: "node.nodeport", style: { "border-color": "#1f4fbf", "border-width": 3, "border-style": "dashed" } },
         { selector: "node.env", style: { "shape": "round-rectangle", "background-color": "#eef2f7", "background-opacity": 0.75,
           "border-width": 1, "border-color": "#b9c4d0", "label": "data(label)", "font-size": 12, "font-weight": 600, "color": "#3b4653",
           "text-valign": "top", "text-halign": "center", "text-margin-y": -4, "padding": 18, "text-wrap": "ellipsis", "text-max-width": "data(lw)",
