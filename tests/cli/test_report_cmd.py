@@ -56,13 +56,13 @@ def test_probe_and_secrets_results_are_embedded(open_server: Any, tmp_path: Path
     assert main(["report", str(SHOP), "-o", str(out), "--probe", str(probe),
                  "--secrets", str(secrets)]) == 0
     data = page_data(out)
-    from_probe = sorted(f["rule_id"] for f in data["findings"] if f["source"] == "probe")
+    from_probe = sorted(f["rule_id"] for f in data["findings"] if f["found_by"] == "probe")
     assert from_probe == ["MWP01", "MWP20", "MWP30"]
     # The secrets the scan already found are not listed twice.
     scan_places = {(f["rule_id"], f["location"]["path"], f["location"]["line"])
-                   for f in data["findings"] if f["source"] == "scan"}
+                   for f in data["findings"] if f["found_by"] == "scan"}
     for f in data["findings"]:
-        if f["source"] == "secrets":
+        if f["found_by"] == "secrets":
             assert (f["rule_id"], f["location"]["path"], f["location"]["line"]) not in scan_places
     status = {p["code"]: p for p in data["practices"]}
     assert status["AUTH-PENTEST"]["status"] == "gaps"  # "not checked" without the probe
@@ -97,8 +97,12 @@ def test_watch_results_are_embedded_and_every_path_is_named(tmp_path: Path) -> N
     data = page_data(out)
     assert data["meta"]["root"] == f"{SHOP}, {other}"
     assert "api" in {n["id"] for n in data["graph"]["nodes"]}
-    from_watch = [f["rule_id"] for f in data["findings"] if f["source"] == "watch"]
+    from_watch = [f["rule_id"] for f in data["findings"] if f["found_by"] == "watch"]
     assert from_watch == ["MWW06"]
+    alert = next(f for f in data["findings"] if f["found_by"] == "watch")
+    # Who did it and from where survive the JSON round trip (the card of an alert shows them).
+    assert (alert["identity"], alert["source"]) == ("root", "3ad7c2f9b1e4")
+    assert {"name": "falco_rule", "value": "Terminal shell in container"} in alert["extra"]
     rows = {p["code"]: p for p in data["practices"]}
     assert rows["LOG-RUNTIME"]["ran"]["watch"] is True
     assert rows["LOG-TAMPER"]["ran"]["watch"] is False

@@ -60,6 +60,7 @@ def _finding(path: Path, i: int, raw: Any) -> Finding:
             suppressed_by=str(raw.get("suppressed_by", "")),
             extra=tuple((str(x.get("name", "")), str(x.get("value", "")))
                         for x in raw.get("extra", []) if isinstance(x, dict)),
+            identity=str(raw.get("identity") or ""), source=str(raw.get("source") or ""),
         )
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise _bad(path, f"findings[{i}] is not a meshward finding ({exc!s})") from None

@@ -129,6 +129,36 @@ def test_filters_narrow_the_findings_table(shop_html: Path) -> None:
         page.close()
 
 
+def test_an_embedded_alert_shows_who_and_the_scorecard_its_ways(tmp_path: Path) -> None:
+    from tests.watch.samples import falco
+
+    chromium()
+    logs = tmp_path / "falco.log"
+    logs.write_text(falco("Critical") + "\n")
+    watch, html = tmp_path / "watch.json", tmp_path / "r.html"
+    assert main(["watch", str(SHOP), "--logs", str(logs), "-f", "json", "-o", str(watch)]) == 1
+    assert main(["report", str(SHOP), "-o", str(html), "--watch", str(watch)]) == 0
+    page = Page(html.as_uri())
+    try:
+        page.wait_for("document.body && document.body.getAttribute('data-ready') === 'true'")
+        page.eval("(function(){var s=document.getElementById('f-source'); s.value='watch';"
+                  "s.dispatchEvent(new Event('change'));})()")
+        rows = page.eval("Array.from(document.querySelectorAll('#findings tr.f'))"
+                         ".map(function(r){return r.getAttribute('data-rule')})")
+        assert rows == ["MWW06"]
+        page.eval("document.querySelector('#findings tr.f').click()")
+        detail = page.eval("document.querySelector('#findings tr.detail').innerText")
+        assert "identity root  ·  source 3ad7c2f9b1e4" in detail
+        assert "falco_rule: Terminal shell in container" in detail
+        assert "from watch" in detail
+        ways = page.eval("Array.from(document.querySelectorAll("
+                         "'#scorecard tr[data-practice=\"LOG-ANOMALY\"] .way'))"
+                         ".map(function(w){return w.textContent + ':' + w.className})")
+        assert ways == ["audit:way", "verify:way", "fix:way", "watch:way on ran"]
+    finally:
+        page.close()
+
+
 def _render_seconds(html: Path) -> tuple[float, int]:
     """Seconds from opening the page to the graph drawn (Chromium's start included)."""
     start = time.monotonic()

@@ -51,7 +51,8 @@ def build_document(report: Report, ctx: ScanContext, sources: dict[str, str],
     rows = []
     for f in findings:
         row = finding_dict(f)
-        row["source"] = sources.get(f.fingerprint, "scan")
+        # The command that found it; "source" stays the alert's source address.
+        row["found_by"] = sources.get(f.fingerprint, "scan")
         rows.append(row)
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     hist: dict[str, Any] | None = None

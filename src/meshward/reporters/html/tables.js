@@ -121,7 +121,7 @@
   fill("f-severity", SEVS);
   fill("f-service", uniq(active.map(function (f) { return f.service; })));
   fill("f-rule", uniq(active.map(function (f) { return f.rule_id; })));
-  fill("f-source", uniq(findings.map(function (f) { return f.source; })));
+  fill("f-source", uniq(findings.map(function (f) { return f.found_by; })));
   var shown = PAGE;
   var ids = ["practice", "severity", "service", "rule", "source"];
 
@@ -135,7 +135,7 @@
     if (c.severity && f.severity !== c.severity) return false;
     if (c.service && f.service !== c.service) return false;
     if (c.rule && f.rule_id !== c.rule) return false;
-    if (c.source && f.source !== c.source) return false;
+    if (c.source && f.found_by !== c.source) return false;
     if (c.onlyNew && !newSet[f.fingerprint]) return false;
     if (c.text) {
       var hay = (f.message + " " + where(f) + " " + resourceText(f.resource) + " " + f.rule_id + " " + (f.service || "") + " " + f.evidence).toLowerCase();
@@ -150,7 +150,10 @@
     if (f.evidence) part("evidence", f.evidence, true);
     if (f.remediation) part("fix", f.remediation, false);
     part("where", where(f) + (f.resource ? "  ·  " + resourceText(f.resource) : ""), true);
-    part("practices", f.practices.join(", ") + "  ·  " + f.mode + "  ·  confidence " + f.confidence + "  ·  from " + f.source, false);
+    var who = [f.identity ? "identity " + f.identity : "", f.source ? "source " + f.source : ""].filter(Boolean);
+    if (who.length) part("who", who.join("  ·  "), true);
+    if (f.extra && f.extra.length) part("details", f.extra.map(function (x) { return x.name + ": " + x.value; }).join("\n"), true);
+    part("practices", f.practices.join(", ") + "  ·  " + f.mode + "  ·  confidence " + f.confidence + "  ·  from " + f.found_by, false);
     if (extraLabel) part(extraLabel, extraText, false);
     part("fingerprint", f.fingerprint, true);
     return h("tr", { cls: "detail" }, h("td", { colspan: String(cols) }, parts));
