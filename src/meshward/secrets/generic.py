@@ -26,7 +26,14 @@ _ASSIGN = re.compile(
     r"(?P<val>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|[^\s,;#'\"`)\]}]+)"
 )
 _DOCKER_ENV = re.compile(r"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<val>[^=\s]\S*)\s*$")
-_XML = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]{0,60})>(?P<val>[^<\s]{3,200})</(?P=key)>")
+_XML = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]{0,60})(?:\s[^<>]{0,200})?>(?P<val>[^<\s]{3,200})</(?P=key)>")
+# PHP constants: define('DB_PASSWORD', 'value') (WordPress, Joomla, many PHP apps)
+_DEFINE = re.compile(r"\bdefine\s*\(\s*(['\"])(?P<key>[A-Za-z_][A-Za-z0-9_]*)\1\s*,\s*"
+                     r"(?P<val>'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")\s*\)")
+# Key/value attribute pairs: .NET <add key="SmtpPassword" value="..."/>, Spring/Ant
+# <property name="password" value="..."/>
+_KV_ATTR = re.compile(r"\b(?:key|name)\s*=\s*\"(?P<key>[^\"]{1,80})\"\s+value\s*=\s*"
+                      r"(?P<val>\"[^\"\n]*\")")
 _K8S_NAME = re.compile(r"^\s*(?:-\s+)?name:\s*[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*(?:#.*)?$")
 _K8S_VALUE = re.compile(r"^\s*value:\s*(?P<val>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^#\s][^#]*?)\s*(?:#.*)?$")
 _UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -99,6 +106,18 @@ def judge(key: str, raw: str, context: str) -> Confidence | None:
     return Confidence.MEDIUM if bits >= 3.5 and len(value) >= 12 else Confidence.LOW
 
 
+def judge_constant(key: str, raw: str) -> Confidence | None:
+    """A PHP ``define()``: long random values (WordPress salts hold spaces and ``<>``) are
+    keys whatever characters they use; shorter ones are judged as code literals."""
+    value, _ = _unquote(raw.strip())
+    if not is_secret_key(key):
+        return None
+    low = value.lower()
+    if len(value) >= 32 and entropy(value) >= 4.5 and "unique phrase" not in low:
+        return Confidence.MEDIUM
+    return judge(key, raw, "code")
+
+
 def _has_digit_and_alpha(value: str) -> bool:
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
@@ -134,6 +153,17 @@ def scan_line(text: str, start: int, end: int, context: str) -> list[GenericHit]
         conf = judge(key, m.group("val"), ctx)
         if conf:
             out.append(GenericHit(key, _clean(m.group("val")), start, ctx, conf))
+    if not out and "define" in line:
+        for d in _DEFINE.finditer(line):
+            conf = judge_constant(d.group("key"), d.group("val"))
+            if conf:
+                out.append(GenericHit(d.group("key"), _clean(d.group("val")), start, "code", conf))
+    if not out and "value" in line:
+        for kv in _KV_ATTR.finditer(line):
+            conf = judge(kv.group("key").rsplit(".", 1)[-1], kv.group("val"), "config")
+            if conf:
+                out.append(GenericHit(kv.group("key"), _clean(kv.group("val")), start, "config",
+                                      conf))
     if not out and "</" in line:
         for x in _XML.finditer(line):
             conf = judge(x.group("key"), x.group("val"), "config")

@@ -25,6 +25,12 @@ def message(m: Match) -> str:
         text = f"{m.title} committed{where}"
         if m.notes:
             text += f" ({'; '.join(m.notes)})"
+    elif m.kind is Kind.CRED_FILE:
+        text = f"{m.title} ({m.detector}) stores a credential"
+        if m.key:
+            text += f" under {m.key}"
+        if m.notes:
+            text += f" ({'; '.join(m.notes)})"
     else:
         text = f"{m.title} ({m.detector}) hardcoded{where}"
         if m.key:

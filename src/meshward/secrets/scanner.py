@@ -12,7 +12,8 @@ from meshward.errors import InputError
 from meshward.findings.finding import Confidence, ResourceRef
 from meshward.secrets import deploy
 from meshward.secrets.catalog import DETECTORS, GENERIC, keyword_index
-from meshward.secrets.filters import is_test_path
+from meshward.secrets.files import selector
+from meshward.secrets.filters import PUBLIC_VALUES, is_test_path
 from meshward.secrets.formats_keys import openssh_encrypted, url_ok
 from meshward.secrets.generic import file_context, scan_line
 from meshward.secrets.jwt import judge as judge_jwt
@@ -69,6 +70,10 @@ def scan_text(path: str, text: str, opts: Options = Options(),
                 continue  # contextual like the generic detector: not kept in test files
             found.extend(_run(i, path, text, start, end, line_no, opts))
     found.extend(_aws_companions(path, text, found))
+    if not in_tests:
+        found.extend(_file_detectors(path, text))
+    if found and PUBLIC_VALUES:
+        found = [m for m in found if m.value not in PUBLIC_VALUES]
     found = [m for m in found if m.kind is not Kind.GENERIC or not invalid_known(m.value)]
     spans: list[deploy.Span] = []
     is_yaml = path.lower().endswith(_YAML_EXT) and "#" not in path
@@ -118,9 +123,55 @@ def _run(i: int, path: str, text: str, start: int, end: int, line_no: int,
             match.notes, match.severity = verdict.notes, verdict.severity
         elif det.kind is Kind.URL and det.id == "basic-auth-url" and not url_ok(m.group(0), value):
             continue
-        elif det.kind is Kind.PRIVATE_KEY and ("ENCRYPTED" in value[:40] or openssh_encrypted(value)):
+        elif det.kind is Kind.PRIVATE_KEY and ("ENCRYPTED" in value[:40] or openssh_encrypted(value)
+                                               or _putty_encrypted(value)):
             match.notes, match.severity = ["the key is encrypted with a passphrase"], "medium"
         out.append(match)
+    return out
+
+
+def scan_binary(path: str, data: bytes) -> TextResult | None:
+    """A binary file that a file detector reads (SQLite credential stores); ``None`` when
+    no detector reads it (the file is skipped as binary)."""
+    dets = [d for d in selector().select(path.split("#", 1)[0]) if d.parse_bytes is not None]
+    if not dets or is_test_path(path):
+        return None
+    result = TextResult()
+    for det in dets:
+        assert det.parse_bytes is not None
+        try:
+            for f in det.parse_bytes(data):
+                if f.value in PUBLIC_VALUES:
+                    continue
+                result.matches.append(Match(det.id, det.family, Kind.CRED_FILE, det.title, path,
+                                            f.line, f.value, Confidence.HIGH, key=f.key,
+                                            context="file"))
+        except ValueError as exc:
+            result.errors.append(InputError(path, 0, f"cannot read {det.title}: {exc}",
+                                            "check that the file is a complete SQLite database"))
+    return result
+
+
+def _putty_encrypted(value: str) -> bool:
+    return value.startswith("PuTTY-User-Key-File") and "Encryption: none" not in value[:200]
+
+
+def _file_detectors(path: str, text: str) -> list[Match]:
+    """MW907: credentials in files known by name, read by each file's own structure."""
+    out: list[Match] = []
+    low = ""
+    for det in selector().select(path.split("#", 1)[0]):
+        if det.needs:
+            low = low or text.lower()
+            if not any(n in low for n in det.needs):
+                continue
+        for f in det.parse(text):
+            m = Match(det.id, det.family, Kind.CRED_FILE, det.title, path, f.line, f.value,
+                      Confidence.HIGH, key=f.key, context="file")
+            if f.hashed:
+                m.notes = ["a password hash: it can be cracked offline, and reused where accepted"]
+                m.severity = "medium"
+            out.append(m)
     return out
 
 
