@@ -14,8 +14,8 @@ import pathspec
 
 from meshward.errors import InputError, UsageError
 from meshward.loaders.walk import IGNORE_FILE, SKIP_DIRS
-from meshward.secrets.model import Match
 from meshward.secrets.files import binary_names
+from meshward.secrets.model import Match
 from meshward.secrets.scanner import Options, scan_binary, scan_text
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from meshward.secrets.files import (
     FileDetector,
@@ -206,7 +206,7 @@ def sqlite_rows(data: bytes, table: str) -> list[dict[str, object]]:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if table not in names:
             return []
-        return [dict(r) for r in con.execute(f'SELECT * FROM "{table}"')]  # noqa: S608 - constant
+        return [dict(r) for r in con.execute(f'SELECT * FROM "{table}"')]
     except sqlite3.DatabaseError as exc:
         raise ValueError(str(exc)) from exc
     finally:
@@ -243,9 +243,9 @@ def svn_simple(text: str) -> Iterator[Found]:
     """Subversion ``svn.simple`` hash files: ``K 8`` / ``password`` / ``V n`` / value."""
     lines = text.splitlines()
     for i in range(1, len(lines) - 2):
-        if lines[i] == "password" and lines[i - 1] == "K 8" and lines[i + 1].startswith("V "):
-            if plain_ok(lines[i + 2]):
-                yield Found(i + 3, lines[i + 2], "password")
+        if (lines[i] == "password" and lines[i - 1] == "K 8" and lines[i + 1].startswith("V ")
+                and plain_ok(lines[i + 2])):
+            yield Found(i + 3, lines[i + 2], "password")
 
 
 def whole_file_token(text: str) -> Iterator[Found]:
@@ -254,7 +254,7 @@ def whole_file_token(text: str) -> Iterator[Found]:
         yield Found(1, value, "token")
 
 
-def _d(id: str, title: str, parse: Callable[[str], Iterator[Found]], names: tuple[str, ...] = (),
+def _d(id: str, title: str, parse: Parser, names: tuple[str, ...] = (),
        paths: tuple[str, ...] = (), ref: str = "", example: str = "") -> FileDetector:
     return FileDetector(id=id, family="credential-file", title=title, parse=parse, names=names,
                         paths=paths, reference=ref, example=example)

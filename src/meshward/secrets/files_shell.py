@@ -47,7 +47,7 @@ def command_lines(text: str) -> Iterator[Found]:
                 continue
             value = unquote(m.group("v") if m.group("v") is not None else m.group("w"))
             if name == "curl -u":
-                user, sep, value = value.partition(":")
+                _user, sep, value = value.partition(":")
                 if not sep:
                     continue
             if plain_ok(value) and value not in ("password", "pass"):

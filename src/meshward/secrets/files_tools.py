@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 from collections.abc import Iterator
 from xml.parsers import expat
@@ -64,17 +65,15 @@ def filezilla(text: str) -> Iterator[Found]:
             for m in re.finditer(r"<Pass(?P<a>[^>]*)>(?P<v>[^<]+)</Pass>", line):
                 yield from _pass(n, m.group("v"), "base64" in m.group("a"))
         return
-    for line, tag, attrs, value in doc.elements:
+    for at, tag, attrs, value in doc.elements:
         if tag == "Pass" and value:
-            yield from _pass(line, value, attrs.get("encoding") == "base64")
+            yield from _pass(at, value, attrs.get("encoding") == "base64")
 
 
 def _pass(line: int, value: str, b64: bool) -> Iterator[Found]:
     if b64:
-        try:
+        with contextlib.suppress(binascii.Error, ValueError):
             value = base64.b64decode(value, validate=True).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
-            pass
     if plain_ok(value):
         yield Found(line, value, "Pass")
 

@@ -1,0 +1,182 @@
+"""Leaked home directories, web roots and tool configs: the exact risky lines, nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from meshward.cli.main import main
+from meshward.secrets.docs import document
+from meshward.secrets.engine import SecretsResult, scan_paths
+from meshward.secrets.files import FileDetector, Found, Selector, plain_ok
+from meshward.secrets.files_home import netrc, pgpass
+from meshward.secrets.files_shell import command_lines, sql_dump
+from meshward.secrets.files_tools import filezilla
+from meshward.secrets.filters import is_secret_key
+from meshward.secrets.scanner import scan_binary, scan_text
+from tests.secrets.leaks.tree import build
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "secrets-files.md"
+
+
+@pytest.fixture(scope="module")
+def leaked(tmp_path_factory: pytest.TempPathFactory
+           ) -> tuple[Path, set[tuple[str, int]], SecretsResult]:
+    root = tmp_path_factory.mktemp("leaks")
+    risky, _ = build(root)
+    return root, risky, scan_paths([root], jobs=1)
+
+
+def test_exactly_the_risky_lines_are_reported(
+        leaked: tuple[Path, set[tuple[str, int]], SecretsResult]) -> None:
+    _, risky, result = leaked
+    assert result.errors == []
+    found = {(m.path, m.line) for m in result.matches}
+    assert sorted(found - risky) == []  # no false line
+    assert sorted(risky - found) == []  # no missed line
+    assert len(risky) == 94
+
+
+def test_rules_detectors_and_severity(
+        leaked: tuple[Path, set[tuple[str, int]], SecretsResult]) -> None:
+    _, _, result = leaked
+    by = {(m.path, m.line): m for m in result.matches}
+
+    def what(path: str, line: int) -> tuple[str, str, str, str]:
+        m = by[(path, line)]
+        return m.kind.value, m.detector, m.key, m.severity
+
+    assert what("credfiles/home/alice/.netrc", 4) == ("MW907", "netrc", "password", "")
+    assert what("credfiles/home/alice/.pgpass", 3) == ("MW907", "pgpass", "replicator@*", "")
+    assert by[("credfiles/home/alice/.pgpass", 3)].value == "r3pl:Secret"
+    assert what("credfiles/webroot/.htpasswd", 1) == ("MW907", "htpasswd", "admin", "medium")
+    assert what("credfiles/etc/shadow", 1) == ("MW907", "shadow", "root", "medium")
+    assert what("credfiles/home/alice/keys/deploy.ppk", 1)[:2] == ("MW903", "putty-private-key")
+    assert what("credfiles/home/alice/.config/gcloud/credentials.db", 2) == (
+        "MW907", "gcloud-credentials-db", "alice@corp.io.refresh_token", "")
+    assert what("toolconfigs/filezilla/sitemanager.xml", 10) == ("MW907", "filezilla", "Pass", "")
+    assert by[("toolconfigs/filezilla/sitemanager.xml", 10)].value == "Fz1ll4-Ftp!"  # decoded
+    assert what("toolconfigs/jetbrains/.idea/WebServers.xml", 6)[:3] == (
+        "MW907", "jetbrains-servers", "fileTransfer@password")
+    assert what("assignments/wordpress/wp-config.php", 4)[:3] == (
+        "MW902", "generic-secret", "DB_PASSWORD")
+    assert what("assignments/dotnet/Web.config", 4)[:3] == ("MW902", "generic-secret", "SmtpPassword")
+    assert what("shell/home/bob/.bash_history", 2)[:3] == (
+        "MW907", "shell-command-password", "mysql -p")
+    assert by[("shell/home/bob/.bash_history", 4)].value == "Adm1n-Pw7"  # not the user
+    assert what("shell/home/bob/.mysql_history", 3)[:2] == ("MW907", "sql-account-password")
+    assert what("sqldumps/shop.sql", 8) == ("MW907", "sql-dump-password", "users.password",
+                                            "medium")
+    assert what("sqldumps/shop.sql", 16) == ("MW907", "sql-dump-password", "accounts.password", "")
+    assert what("sqldumps/app.pgsql.sql", 2)[:3] == (
+        "MW907", "sql-dump-password", "users.encrypted_password")
+
+
+def test_every_output_format_redacts(leaked: tuple[Path, set[tuple[str, int]], SecretsResult],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    root, _, result = leaked
+    values = {m.value for m in result.matches if len(m.value) >= 6}
+    for fmt in ("text", "json", "sarif"):
+        assert main(["secrets", str(root), "-f", fmt, "--no-color"]) == 1
+        out = capsys.readouterr().out
+        leaked_values = sorted(v for v in values if v in out)
+        assert leaked_values == [], fmt
+    assert main(["secrets", str(root), "-f", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    ours = [f for f in doc["findings"] if f["location"]["path"] == "credfiles/home/alice/.pgpass"]
+    assert [(f["rule_id"], f["location"]["line"], f["evidence"]) for f in ours] == [
+        ("MW907", 2, "shop_app@db.corp.internal=Wq…(10 chars)"),
+        ("MW907", 3, "replicator@*=r3…(11 chars)")]
+
+
+def test_scan_reports_mw907_through_the_rule(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".pgpass").write_text("db:5432:shop:app:Qx8-vLm2zp\n", encoding="utf-8")
+    assert main(["scan", str(tmp_path), "-f", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [(f["rule_id"], f["location"]["line"], f["severity"]) for f in doc["findings"]
+            if f["rule_id"].startswith("MW9")] == [("MW907", 1, "high")]
+
+
+def test_test_folders_are_not_read(tmp_path: Path) -> None:
+    for folder in ("tests/fixtures", "app"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / ".netrc").write_text("machine h login u password Qx8-vLm2zp\n")
+    assert [(m.path, m.line) for m in scan_paths([tmp_path], jobs=1).matches] == [("app/.netrc", 1)]
+
+
+def test_netrc_comments_macdef_quotes_and_anonymous() -> None:
+    text = ("# machine old login x password Commented1\n"
+            "machine a login u password \"quoted pw\"\n"
+            "macdef init\npassword Inside-Macro1\n\n"
+            "machine ftp login anonymous password me@corp.io\n"
+            "default login u2 password Dflt-Pw-77\n")
+    assert list(netrc(text)) == [Found(2, "quoted pw", "password"),
+                                 Found(7, "Dflt-Pw-77", "password")]
+
+
+def test_pgpass_escapes_and_short_lines() -> None:
+    assert list(pgpass("h:5432:db:u:a\\\\b\\:c\nbroken:line\n")) == [Found(1, "a\\b:c", "u@h")]
+
+
+def test_sql_dump_columns_from_create_table_and_rows() -> None:
+    text = ("CREATE TABLE `members` (\n  `id` int,\n  `login` varchar(9),\n"
+            "  `passwd` char(32),\n  PRIMARY KEY (`id`)\n);\n"
+            "INSERT INTO `members` VALUES (1,'a','It''s-Pw-1'),(2,'b',NULL);\n"
+            "INSERT INTO `logs` VALUES (1,'login ok');\n"
+            "INSERT INTO admins VALUES (1,'root','pbkdf2_sha256$260000$abc$" + "x" * 30 + "');\n")
+    assert [(f.line, f.value, f.key, f.hashed) for f in sql_dump(text)] == [
+        (7, "It's-Pw-1", "members.passwd", False),
+        (9, "pbkdf2_sha256$260000$abc$" + "x" * 30, "admins.column 3", True)]
+
+
+def test_command_lines_need_a_literal_password() -> None:
+    text = ("mysql -uroot -p -P3306 db\nmysql -h db -p\"$PW\"\ncurl -u token: https://x\n"
+            "curl --user 'ci:Qw8-zXt5' https://x\nsshpass -f pwfile ssh h\n")
+    assert list(command_lines(text)) == [Found(4, "Qw8-zXt5", "curl -u")]
+
+
+def test_damaged_filezilla_xml_still_leaks() -> None:
+    text = "<FileZilla3><Servers><Server>\n<Pass encoding=\"base64\">UXg4LXZMbTJ6cA==</Pass>\n<oops"
+    assert list(filezilla(text)) == [Found(2, "Qx8-vLm2zp", "Pass")]
+
+
+def test_a_damaged_sqlite_store_is_an_input_error() -> None:
+    res = scan_binary(".config/gcloud/credentials.db", b"\x00garbage\x00")
+    assert res is not None and res.matches == []
+    assert [(e.path, e.message) for e in res.errors] == [
+        (".config/gcloud/credentials.db",
+         "cannot read Google Cloud SDK credential store (credentials.db): not a SQLite database")]
+    assert scan_binary("photos/cat.db", b"\x00") is None
+
+
+def test_placeholders_and_environment_reads_are_not_credentials() -> None:
+    for v in ("", "${PW}", "$PW", "$(pass show x)", "<password>", "xxxxxx", "changeme",
+              "your_password_here", "test", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"):
+        assert not plain_ok(v), v
+    for v in ("root", "Summer2019", "$2y$10$" + "a" * 53, "$apr1$abc$def"):
+        assert plain_ok(v), v
+
+
+def test_generic_assignments_in_more_languages() -> None:
+    salt = "j7#Lq v<0>|" + "Kx9!mZ2@pW4$nR6%tY8^" * 2
+    text = (f"define('AUTH_KEY', '{salt}');\ndefine('NONCE_KEY', 'put your unique phrase here');\n"
+            "define('DB_PASSWORD', getenv('DB_PASSWORD'));\n")
+    assert [(m.line, m.key) for m in scan_text("wp-config.php", text).matches] == [(1, "AUTH_KEY")]
+    xml = ('<add key="ApiSecret" value="Zq8-Lm2vXt5" />\n<add key="ApiSecretName" value="Zq8-Lm2vXt5" />\n'
+           '<property name="password" value="${db.password}"/>\n')
+    assert [(m.line, m.key) for m in scan_text("app.config", xml).matches] == [(1, "ApiSecret")]
+    assert is_secret_key("storePassword") and is_secret_key("keyPassword")
+    assert is_secret_key("key-store-password")
+    assert not is_secret_key("storeName") and not is_secret_key("keypass_url")
+
+
+def test_a_glob_that_reads_every_file_is_refused() -> None:
+    with pytest.raises(ValueError, match="would read every file"):
+        Selector((FileDetector("x", "credential-file", "x", paths=("*/.mutt/*",)),))
+
+
+def test_file_detector_docs_are_generated() -> None:
+    assert DOCS.read_text(encoding="utf-8") == document()
