@@ -15,7 +15,7 @@ from meshward.secrets.files_home import netrc, pgpass
 from meshward.secrets.files_shell import command_lines, sql_dump
 from meshward.secrets.files_tools import filezilla
 from meshward.secrets.filters import is_secret_key
-from meshward.secrets.scanner import scan_binary, scan_text
+from meshward.secrets.scanner import Options, scan_binary, scan_text
 from tests.secrets.leaks.tree import build
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "secrets-files.md"
@@ -98,6 +98,13 @@ def test_scan_reports_mw907_through_the_rule(tmp_path: Path,
     doc = json.loads(capsys.readouterr().out)
     assert [(f["rule_id"], f["location"]["line"], f["severity"]) for f in doc["findings"]
             if f["rule_id"].startswith("MW9")] == [("MW907", 1, "high")]
+
+
+def test_no_generic_turns_file_detectors_off(
+        leaked: tuple[Path, set[tuple[str, int]], SecretsResult]) -> None:
+    root, _, _ = leaked
+    kinds = {m.kind.value for m in scan_paths([root], Options(generic=False), jobs=1).matches}
+    assert kinds == {"MW901", "MW903", "MW906"}
 
 
 def test_test_folders_are_not_read(tmp_path: Path) -> None:

@@ -126,7 +126,7 @@ def _scan_chunk(batch: Sequence[tuple[str, str]], opts: Options
             continue
         text = decode(data)
         if text is None:
-            found = scan_binary(shown, data)
+            found = scan_binary(shown, data) if opts.generic else None
             if found is None:
                 skipped += 1
                 continue

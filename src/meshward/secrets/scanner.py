@@ -70,7 +70,7 @@ def scan_text(path: str, text: str, opts: Options = Options(),
                 continue  # contextual like the generic detector: not kept in test files
             found.extend(_run(i, path, text, start, end, line_no, opts))
     found.extend(_aws_companions(path, text, found))
-    if not in_tests:
+    if use_generic:  # contextual like the generic detector: off with --no-generic, in tests
         found.extend(_file_detectors(path, text))
     if found and PUBLIC_VALUES:
         found = [m for m in found if m.value not in PUBLIC_VALUES]
