@@ -77,7 +77,7 @@ def leaks(venv: Path, compare_src: Path | None = None) -> None:
 
     root = WORK / "leaks"
     shutil.rmtree(root, ignore_errors=True)
-    risky, family = build(root)
+    risky, family, _ = build(root)
     rows: list[tuple[str, set[tuple[str, int]] | None, float]] = []
     out = WORK / "leaks-meshward.json"
     for name, src in (("meshward", None), (f"meshward@{compare_src.parent.name}"

@@ -16,7 +16,7 @@ _TEMPLATE = re.compile(
     r"|^\[\[.*\]\]$|%s|\{\d*\}|^\{[a-z_]+\}$|^:[a-z_]+$",
 )
 _REFERENCE = re.compile(
-    r"^(?:ENC\[|vault:|ref\+|op://|awssm:|arn:aws[a-z-]*:(?:secretsmanager|ssm|kms):"
+    r"^(?:ENC\[|ENC\(|vault:|ref\+|op://|awssm:|arn:aws[a-z-]*:(?:secretsmanager|ssm|kms):"
     r"|projects/[^/]+/secrets/|sm://|gcp:|azurekeyvault|@microsoft\.keyvault|secretref|"
     r"k8s://|file://|/run/secrets/|/var/run/secrets/|/etc/|/var/|/tmp/|~/|\./|\.\./)",
     re.IGNORECASE,

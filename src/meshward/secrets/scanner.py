@@ -15,7 +15,7 @@ from meshward.secrets.catalog import DETECTORS, GENERIC, keyword_index
 from meshward.secrets.files import selector
 from meshward.secrets.filters import PUBLIC_VALUES, is_test_path
 from meshward.secrets.formats_keys import openssh_encrypted, url_ok
-from meshward.secrets.generic import file_context, scan_line
+from meshward.secrets.generic import file_context, scan_line, structured_config
 from meshward.secrets.jwt import judge as judge_jwt
 from meshward.secrets.model import PRIORITY, Kind, Match
 from meshward.secrets.validate import aws_secret_ok
@@ -44,6 +44,7 @@ def scan_text(path: str, text: str, opts: Options = Options(),
     context = file_context(path.split("#", 1)[0])
     in_tests = is_test_path(path)
     use_generic = opts.generic and not in_tests
+    passwords = structured_config(path.split("#", 1)[0])
     cands: dict[int, set[int]] = {}
     line_start, line_end = -1, -1
     current: set[int] = set()
@@ -64,7 +65,7 @@ def scan_text(path: str, text: str, opts: Options = Options(),
         for i in sorted(cands[start]):
             if i == GENERIC:
                 if use_generic:
-                    found.extend(_generic(path, text, start, end, line_no, context))
+                    found.extend(_generic(path, text, start, end, line_no, context, passwords))
                 continue
             if in_tests and DETECTORS[i].kind is Kind.URL:
                 continue  # contextual like the generic detector: not kept in test files
@@ -175,10 +176,11 @@ def _file_detectors(path: str, text: str) -> list[Match]:
     return out
 
 
-def _generic(path: str, text: str, start: int, end: int, line_no: int, context: str) -> list[Match]:
+def _generic(path: str, text: str, start: int, end: int, line_no: int, context: str,
+             passwords: bool = False) -> list[Match]:
     return [Match("generic-secret", "generic", Kind.GENERIC, "Secret-named assignment", path, line_no,
                   h.value, h.confidence, key=h.key, context=h.context)
-            for h in scan_line(text, start, end, context)]
+            for h in scan_line(text, start, end, context, passwords)]
 
 
 def invalid_known(value: str) -> bool:

@@ -5,8 +5,10 @@
 must stay silent (placeholders, environment reads, comments, public keys...).
 
 In the file texts below, a line written ``+ ...`` carries a credential and must be
-reported; ``- ...`` is a hard negative (looks like one, is not); ``  ...`` is plain
-content. The two-character marker is stripped when the file is written. Nothing here
+reported; ``? ...`` carries one that the engine knowingly misses (a plain lower-case word
+as a password in code or configuration, where it cannot be told from a label or a
+setting: counted as risky, so the bench's recall shows it); ``- ...`` is a hard negative
+(looks like one, is not); ``  ...`` is plain content. The two-character marker is stripped when the file is written. Nothing here
 is a real credential: passwords are made up and tokens come from a seeded generator.
 Run ``python -m tests.secrets.leaks.tree DIR`` to look at the tree.
 '''
@@ -510,6 +512,7 @@ def files(g: Gen) -> dict[str, str]:
   <?php
   $db_host = 'localhost';
 + $db_password = 'r00t-Shop7';
+? $db_pass_legacy = 'root';
 - $password = getenv('DB_PASSWORD');
 - $password = $_POST['password'];
   $config = array(
@@ -541,6 +544,9 @@ def files(g: Gen) -> dict[str, str]:
   staging:
     <<: *default
 -   password: <%= ENV['DATABASE_PASSWORD'] %>
+  replica:
+    <<: *default
++   password: shop123
 """,
         "assignments/rails/config/secrets.yml": f"""\
   production:
@@ -559,6 +565,9 @@ def files(g: Gen) -> dict[str, str]:
           'USER': 'shop',
 +         'PASSWORD': 'dj4ngo-Pg8',
       }},
+      'legacy': {{
+?         'PASSWORD': 'postgres',
+      }},
       'replica': {{
 -         'PASSWORD': os.environ.get('REPLICA_PASSWORD', ''),
       }},
@@ -572,6 +581,7 @@ def files(g: Gen) -> dict[str, str]:
 - spring.datasource.password=${DB_PASSWORD}
 - server.ssl.key-store=classpath:keystore.p12
 + server.ssl.key-store-password=K3ystore-8q
++ spring.mail.password=mailpw2020
 """,
         "assignments/ini/app.ini": """\
   [database]
@@ -745,8 +755,11 @@ def _openssh() -> str:
     return "\n".join([f"+ {first}", *(f"  {ln}" for ln in rest)])
 
 
-def build(root: Path) -> tuple[set[tuple[str, int]], dict[tuple[str, int], str]]:
-    """Write the tree; ``(lines that must be reported, family of each)``."""
+Where = tuple[str, int]
+
+
+def build(root: Path) -> tuple[set[Where], dict[Where, str], set[Where]]:
+    """Write the tree; ``(risky lines, family of each, the risky lines knowingly missed)``."""
     g = Gen(SEED)
     texts = files(g)
     texts["credfiles/home/alice/keys/deploy.ppk"] = _ppk(g) + "\n"
@@ -754,17 +767,20 @@ def build(root: Path) -> tuple[set[tuple[str, int]], dict[tuple[str, int], str]]
     db_path = "credfiles/home/alice/.config/gcloud/credentials.db"
     del texts[db_path]
     _ = rsa  # RSA keys are covered by the evaluation set; ed25519 keeps this fast
-    risky: set[tuple[str, int]] = set()
-    family: dict[tuple[str, int], str] = {}
+    risky: set[Where] = set()
+    misses: set[Where] = set()
+    family: dict[Where, str] = {}
     for path, marked in texts.items():
         out = []
         for n, line in enumerate(marked.split("\n")[:-1], start=1):
             mark, body = line[:2], line[2:]
-            if mark not in ("+ ", "- ", "  "):
-                raise ValueError(f"{path}:{n}: line must start with '+ ', '- ' or '  '")
-            if mark == "+ ":
+            if mark not in ("+ ", "? ", "- ", "  "):
+                raise ValueError(f"{path}:{n}: line must start with '+ ', '? ', '- ' or '  '")
+            if mark in ("+ ", "? "):
                 risky.add((path, n))
                 family[(path, n)] = path.split("/", 1)[0]
+            if mark == "? ":
+                misses.add((path, n))
             out.append(body)
         full = root / path
         full.parent.mkdir(parents=True, exist_ok=True)
@@ -772,7 +788,7 @@ def build(root: Path) -> tuple[set[tuple[str, int]], dict[tuple[str, int], str]]
     _gcloud_db(root / db_path, g)
     risky.add((db_path, 2))  # the second account's row holds a refresh token
     family[(db_path, 2)] = "credfiles"
-    return risky, family
+    return risky, family, misses
 
 
 def _gcloud_db(path: Path, g: Gen) -> None:
