@@ -205,3 +205,23 @@ def test_a_glob_that_reads_every_file_is_refused() -> None:
 
 def test_file_detector_docs_are_generated() -> None:
     assert DOCS.read_text(encoding="utf-8") == document()
+
+
+def test_history_finds_a_credential_file_removed_from_head(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.secrets.test_cli_git import _git
+
+    repo = tmp_path / "dotfiles"
+    (repo / "home").mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "home" / ".pgpass").write_text("db.corp.net:5432:shop:app:Qx8-vLm2zp\n")
+    (repo / "home" / ".bash_history").write_text("ls\nsshpass -p 'Ssh-Pw-8q' ssh deploy@10.0.0.5\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "dotfiles")
+    _git(repo, "rm", "-q", "home/.pgpass")
+    _git(repo, "commit", "-q", "-m", "oops")
+    assert main(["secrets", "--history", str(repo), "-f", "json"]) == 1
+    got = sorted((f["rule_id"], f["location"]["path"], f["location"]["line"],
+                  dict((e["name"], e["value"]) for e in f["extra"])["in_head"])
+                 for f in json.loads(capsys.readouterr().out)["findings"])
+    assert got == [("MW907", "home/.bash_history", 2, "yes"), ("MW907", "home/.pgpass", 1, "no")]
