@@ -40,7 +40,7 @@ def test_exactly_the_risky_lines_are_reported(
     found = {(m.path, m.line) for m in result.matches}
     assert sorted(found - risky) == []  # no false line
     assert sorted(risky - found) == sorted(KNOWN_MISSES)  # plain words as passwords in code
-    assert len(risky) == 98
+    assert len(risky) == 100
 
 
 def test_rules_detectors_and_severity(
@@ -74,6 +74,8 @@ def test_rules_detectors_and_severity(
     assert what("sqldumps/shop.sql", 8) == ("MW907", "sql-dump-password", "users.password",
                                             "medium")
     assert what("sqldumps/shop.sql", 16) == ("MW907", "sql-dump-password", "accounts.password", "")
+    assert what("sqldumps/phpmyadmin/shop_db.sql", 12) == (
+        "MW907", "sql-dump-password", "tbl_admin.pass", "medium")  # bare MD5 in a password column
     assert what("sqldumps/app.pgsql.sql", 2)[:3] == (
         "MW907", "sql-dump-password", "users.encrypted_password")
 
@@ -204,7 +206,12 @@ def test_a_glob_that_reads_every_file_is_refused() -> None:
 
 
 def test_file_detector_docs_are_generated() -> None:
+    from meshward.secrets.files import all_file_detectors
+
     assert DOCS.read_text(encoding="utf-8") == document()
+    n = len(all_file_detectors())
+    assert f"{n} file detectors" in (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"**File detectors** ({n}," in (DOCS.parent / "secrets.md").read_text(encoding="utf-8")
 
 
 def test_history_finds_a_credential_file_removed_from_head(

@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from meshward.secrets.files import FileDetector, Found, looks_hashed, plain_ok, unquote
+from meshward.secrets.files import (
+    FileDetector,
+    Found,
+    line_of,
+    line_starts,
+    looks_hashed,
+    plain_ok,
+    unquote,
+)
 
 _V = r"(?P<v>'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"|;&<>]+)"
 _ARGS = r"[^|;&\n#]*?\s"
@@ -98,20 +106,22 @@ def _columns(spec: str) -> list[str]:
     return [c.strip().strip("`\"[]").lower() for c in spec.split(",")]
 
 
-def _rows(text: str, start: int) -> Iterator[list[str | None]]:
-    """Tuples of a VALUES list from ``start``: strings unquoted, NULL as None, up to ``;``."""
+def _rows(text: str, start: int) -> Iterator[tuple[int, list[str | None]]]:
+    """``(offset, values)`` of each tuple of a VALUES list from ``start`` (over any number
+    of lines): strings unquoted, NULL as None, up to the ``;`` that ends the statement."""
     depth = 0
     row: list[str | None] = []
+    at = start
     for m in _TOKEN.finditer(text, start):
         tok = m.group(0)
         if tok == "(":
             depth += 1
             if depth == 1:
-                row = []
+                row, at = [], m.start()
         elif tok == ")":
             depth -= 1
             if depth == 0:
-                yield row
+                yield at, row
         elif tok == ",":
             continue
         elif depth == 1:
@@ -119,64 +129,88 @@ def _rows(text: str, start: int) -> Iterator[list[str | None]]:
                 row.append(tok[1:-1].replace("''", "'").replace("\\'", "'"))
             else:
                 row.append(None if tok.upper() == "NULL" else tok)
-        elif depth == 0 and tok.startswith(";"):
-            return
-        if depth == 0 and tok not in (")", ",", "(") and not tok.startswith("'"):
-            return
+        elif depth == 0:
+            return  # ``;`` or the next statement
+
+
+def _create_columns(text: str, start: int) -> list[str]:
+    """Column names of a CREATE TABLE body starting after its ``(``."""
+    cols: list[str] = []
+    depth, seg = 0, start
+    for m in re.finditer(r"'(?:[^'\\]|\\.)*'|[(),]", text[start:start + 20_000]):
+        tok = m.group(0)
+        if tok == "(":
+            depth += 1
+        elif tok == ")" and depth > 0:
+            depth -= 1
+        elif tok in ",)" and depth == 0:
+            first = text[seg:start + m.start()].strip().split(None, 1)
+            if first and not first[0].upper().startswith(_NOT_COLUMN):
+                cols.append(first[0].strip("`\"[]").lower())
+            seg = start + m.end()
+            if tok == ")":
+                break
+    return cols
+
+
+_NOT_COLUMN = ("PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "CHECK", "FULLTEXT",
+               "SPATIAL", "--")
 
 
 def sql_dump(text: str) -> Iterator[Found]:
     """Rows of user tables: the password column when the dump names the columns (INSERT
-    column list, CREATE TABLE, COPY), else string values that are password hashes."""
+    column list, CREATE TABLE, COPY), else string values that are password hashes. Rows
+    may share a line (mysqldump) or take one line each (phpMyAdmin, pg_dump --inserts)."""
     low = text.lower()
     if "insert" not in low and "copy " not in low:
         return
-    lines = text.splitlines()
-    tables: dict[str, list[str]] = {}
+    starts = line_starts(text)
+    tables = {c.group("t").lower(): _create_columns(text, c.end()) for c in _CREATE.finditer(text)}
+    reported: set[int] = set()
+    for ins in _INSERT.finditer(text):
+        table = ins.group("t")
+        cols = _columns(ins.group("cols")) if ins.group("cols") else tables.get(table.lower(), [])
+        idx = [i for i, col in enumerate(cols) if _PW_COLUMN.match(col)]
+        if not idx and not _USER_TABLE.search(table):
+            continue
+        for at, row in _rows(text, ins.end()):
+            line = line_of(starts, at)
+            hit = None if line in reported else _row_secret(row, idx)
+            if hit is not None:
+                i, value = hit
+                col = cols[i] if i < len(cols) else f"column {i + 1}"
+                reported.add(line)
+                yield Found(line, value, f"{table}.{col}", hashed=_hashed_column(value))
+    if "copy " in low:
+        yield from _copy_rows(text.splitlines())
+
+
+def _copy_rows(lines: list[str]) -> Iterator[Found]:
+    """pg_dump ``COPY t (cols) FROM stdin;`` blocks: tab-separated rows up to ``\\.``."""
     n = 0
     while n < len(lines):
-        line = lines[n]
-        c = _CREATE.search(line)
-        if c:
-            cols: list[str] = []
-            k = n + 1
-            while k < len(lines) and not lines[k].lstrip().startswith(")"):
-                first = lines[k].strip().split(None, 1)
-                if first and not first[0].upper().startswith(
-                        ("PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "CHECK",
-                         "FULLTEXT")):
-                    cols.append(first[0].strip("`\"[],").lower())
-                k += 1
-            tables[c.group("t").lower()] = cols
-        cp = _COPY.match(line)
-        if cp:
-            cols = _columns(cp.group("cols"))
-            idx = [i for i, col in enumerate(cols) if _PW_COLUMN.match(col)]
-            k = n + 1
-            while k < len(lines) and lines[k] != "\\.":
-                fields = lines[k].split("\t")
-                for i in idx:
-                    if i < len(fields) and fields[i] != "\\N" and plain_ok(fields[i]):
-                        yield Found(k + 1, fields[i], f"{cp.group('t')}.{cols[i]}",
-                                    hashed=looks_hashed(fields[i]))
-                        break
-                k += 1
-            n = k + 1
-            continue
-        for ins in _INSERT.finditer(line):
-            table = ins.group("t")
-            cols = _columns(ins.group("cols")) if ins.group("cols") else tables.get(table.lower(), [])
-            idx = [i for i, col in enumerate(cols) if _PW_COLUMN.match(col)]
-            if not idx and not _USER_TABLE.search(table):
-                continue
-            for row in _rows(line, ins.end()):
-                hit = _row_secret(row, idx)
-                if hit is not None:
-                    i, value = hit
-                    col = cols[i] if i < len(cols) else f"column {i + 1}"
-                    yield Found(n + 1, value, f"{table}.{col}", hashed=looks_hashed(value))
-                    break
+        cp = _COPY.match(lines[n])
         n += 1
+        if not cp:
+            continue
+        cols = _columns(cp.group("cols"))
+        idx = [i for i, col in enumerate(cols) if _PW_COLUMN.match(col)]
+        while n < len(lines) and lines[n] != "\\.":
+            fields = lines[n].split("\t")
+            for i in idx:
+                if i < len(fields) and fields[i] != "\\N" and plain_ok(fields[i]):
+                    yield Found(n + 1, fields[i], f"{cp.group('t')}.{cols[i]}",
+                                hashed=_hashed_column(fields[i]))
+                    break
+            n += 1
+
+
+_BARE_DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}")
+
+
+def _hashed_column(value: str) -> bool:
+    """A password column's value that is a hash: crypt formats, or a bare MD5/SHA digest."""
+    return looks_hashed(value) or bool(_BARE_DIGEST.fullmatch(value))
 
 
 def _row_secret(row: list[str | None], idx: list[int]) -> tuple[int, str] | None:

@@ -216,6 +216,28 @@ TOOLS = (
     _t("irc-client", "IRC client server password (HexChat)", ircservers,
        names=("servlist.conf", "servlist_.conf"), ref="HexChat servlist.conf P= lines",
        example="P=<password>"),
+    FileDetector(id="azure-cli-tokens", family="credential-file",
+                 title="Azure CLI token cache / service principal secrets",
+                 parse=json_keys(("accessToken", "refreshToken", "secret", "client_secret",
+                                  "servicePrincipalSecret")),
+                 paths=("*/.azure/accesstokens.json", "*/.azure/msal_token_cache.json",
+                        "*/.azure/service_principal_entries.json"),
+                 reference="Azure CLI ~/.azure: accessTokens.json (CLI < 2.30), MSAL token cache, "
+                           "service_principal_entries.json", example='"secret": "<refresh token>"'),
+    FileDetector(id="gcloud-adc", family="credential-file",
+                 title="Google Cloud application default / legacy credentials",
+                 parse=json_keys(("refresh_token", "private_key", "client_secret")),
+                 names=("application_default_credentials.json", "adc.json"),
+                 paths=("*/gcloud/legacy_credentials/*/adc.json",),
+                 reference="gcloud auth application-default login: "
+                           "~/.config/gcloud/application_default_credentials.json",
+                 example='"refresh_token": "1//0g..."'),
+    FileDetector(id="docker-config-tokens", family="credential-file",
+                 title="Docker CLI identity / registry tokens",
+                 parse=json_keys(("identitytoken", "registrytoken", "password")),
+                 names=(".dockercfg",), paths=("*/.docker/config.json",),
+                 reference="docker login: ~/.docker/config.json auths (auth is MW901 "
+                           "docker-config-auth)", example='"identitytoken": "<token>"'),
     _t("firefox-logins", "Firefox saved logins (decryptable with key4.db)",
        json_keys(("encryptedPassword",)), names=("logins.json", "signons.json"),
        ref="Firefox profile logins.json: encryptedPassword, key in key4.db (no primary password "

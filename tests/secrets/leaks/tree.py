@@ -674,6 +674,27 @@ def files(g: Gen) -> dict[str, str]:
 - INSERT INTO accounts (username, password) VALUES ('guest', NULL);
 - INSERT INTO accounts (username, password) VALUES ('sso', '');
 """,
+        "sqldumps/phpmyadmin/shop_db.sql": """\
+  -- phpMyAdmin SQL Dump
+  -- version 5.2.1
+  SET SQL_MODE = "NO_AUTO_VALUE_ON_ZERO";
+  CREATE TABLE `tbl_admin` (
+    `admin_id` int(11) NOT NULL,
+    `username` varchar(50) NOT NULL,
+    `pass` varchar(255) NOT NULL COMMENT 'md5(password), legacy',
+    `created` datetime DEFAULT NULL
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+  INSERT INTO `tbl_admin` (`admin_id`, `username`, `pass`, `created`) VALUES
++ (1, 'admin', '21232f297a57a5a743894a0e4a801fc3', '2019-01-01 10:00:00'),
++ (2, 'editor', 'e10adc3949ba59abbe56e057f20f883e', NULL);
+  CREATE TABLE `tbl_news` (
+    `id` int(11) NOT NULL,
+    `title` varchar(200) NOT NULL
+  );
+  INSERT INTO `tbl_news` (`id`, `title`) VALUES
+- (1, 'Password policy updated'),
+- (2, 'New admin panel');
+""",
         "sqldumps/app.pgsql.sql": """\
   COPY public.users (id, email, encrypted_password) FROM stdin;
 + 1	admin@shop.io	$2a$11$Qv0sXz8rZ0mHk3Jt5yVb1uG8w7eR6tY5uI4oP3aS2dF1gH0jK9lZx
