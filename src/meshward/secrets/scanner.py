@@ -170,7 +170,7 @@ def _file_detectors(path: str, text: str) -> list[Match]:
             m = Match(det.id, det.family, Kind.CRED_FILE, det.title, path, f.line, f.value,
                       Confidence.HIGH, key=f.key, context="file")
             if f.hashed:
-                m.notes = ["a password hash: it can be cracked offline, and reused where accepted"]
+                m.notes = ["it can be cracked offline and reused where it is accepted"]
                 m.severity = "medium"
             out.append(m)
     return out
