@@ -80,7 +80,7 @@ KEYS = [
     Detector("basic-auth-url", "url", "Credentials in a URL",
              re.compile(r"(?P<u>[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^:@/\s'\"<>{}$]{1,64}:"
                         r"(?P<s>[^@/\s'\"<>{}]{3,128})@[A-Za-z0-9.\-_\[\]]+)"),
-             keywords=("://",), kind=Kind.URL, confidence=Confidence.MEDIUM,
+             keywords=("://",), kind=Kind.URL, confidence=Confidence.MEDIUM, requires="@",
              reference="RFC 3986 userinfo"),
     Detector("connection-string-password", "url", "Password in a connection string",
              re.compile(r"(?i)(?:server|data source|host|address)\s*=[^;\"'\n]+;[^\"'\n]*?"

@@ -197,6 +197,9 @@ def scan_line(text: str, start: int, end: int, context: str,
     out: list[GenericHit] = []
     if context == "docs":
         return out
+    if (context != "dockerfile" and "=" not in line and ":" not in line and "<" not in line
+            and "define" not in line):
+        return out  # no assignment, key, element or constant (a Python ``pass``, ``passed``...)
     if context == "dockerfile":
         m = _DOCKER_ENV.match(line)
         if m:

@@ -54,6 +54,7 @@ class Detector:
     multiline: bool = False  # the regex is matched at each ``anchor`` over the following text
     anchor: str = ""
     reference: str = ""  # where the format is documented
+    requires: str = ""  # a literal the candidate line must also hold (checked before the regex)
 
     def secret_of(self, m: re.Match[str]) -> str:
         if "s" in m.re.groupindex:

@@ -101,6 +101,8 @@ def _run(i: int, path: str, text: str, start: int, end: int, line_no: int,
          opts: Options) -> list[Match]:
     det = DETECTORS[i]
     out: list[Match] = []
+    if det.requires and not det.multiline and text.find(det.requires, start, end) < 0:
+        return out
     if det.multiline:
         hits = []
         anchor = det.anchor
