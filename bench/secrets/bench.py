@@ -46,6 +46,13 @@ def _run(cmd: list[str], out: Path | None = None, timeout: int = 3600,
     return wall, cpu, proc.returncode
 
 
+def _check(code: int, out: Path, src: Path | None) -> None:
+    """meshward exits 0 (clean) or 1 (findings); anything else, or no report, is a failed run."""
+    if code not in (0, 1) or not out.exists():
+        raise SystemExit(f"meshward{' from ' + str(src) if src else ''} failed (exit {code}); "
+                         "run it by hand to see why")
+
+
 def tree_size(root: Path) -> tuple[int, int]:
     files = size = 0
     for dirpath, dirnames, filenames in os.walk(root):
@@ -63,8 +70,10 @@ def meshward(root: Path, runs: int, src: Path | None = None) -> tuple[float, flo
     best = (1e9, 0.0)
     env = dict(os.environ, PYTHONPATH=str(src)) if src else None
     for _ in range(runs):
-        wall, cpu, _ = _run([sys.executable, "-m", "meshward.cli.main", "secrets", str(root),
-                             "-f", "json", "-o", str(out)], env=env)
+        out.unlink(missing_ok=True)
+        wall, cpu, code = _run([sys.executable, "-m", "meshward.cli.main", "secrets", str(root),
+                                "-f", "json", "-o", str(out)], env=env)
+        _check(code, out, src)
         best = min(best, (wall, cpu))
     return best[0], best[1], len(json.loads(out.read_text())["findings"])
 
@@ -85,8 +94,10 @@ def leaks(venv: Path, compare_src: Path | None = None) -> None:
         if not name:
             continue
         env = dict(os.environ, PYTHONPATH=str(src)) if src else None
-        wall, _, _ = _run([sys.executable, "-m", "meshward.cli.main", "secrets", str(root), "-f",
-                           "json", "-o", str(out)], env=env)
+        out.unlink(missing_ok=True)
+        wall, _, code = _run([sys.executable, "-m", "meshward.cli.main", "secrets", str(root),
+                              "-f", "json", "-o", str(out)], env=env)
+        _check(code, out, src)
         rows.append((name, {(f["location"]["path"], f["location"]["line"])
                             for f in json.loads(out.read_text())["findings"]}, wall))
     exe = shutil.which("gitleaks", path=str(venv / "bin"))

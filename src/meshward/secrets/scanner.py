@@ -78,7 +78,7 @@ def scan_text(path: str, text: str, opts: Options = Options(),
     found = [m for m in found if m.kind is not Kind.GENERIC or not invalid_known(m.value)]
     spans: list[deploy.Span] = []
     is_yaml = path.lower().endswith(_YAML_EXT) and "#" not in path
-    has_secret = is_yaml and "Secret" in text and bool(deploy.SECRET_KIND.search(text))
+    has_secret = is_yaml and "Secret" in text and deploy.has_secret_kind(text)
     sealed = is_yaml and "SealedSecret" in text
     if is_yaml and (has_secret or sealed or (found and len(text) < 2_000_000)):
         spans = deploy.documents(path, text)
