@@ -232,3 +232,18 @@ def test_history_finds_a_credential_file_removed_from_head(
                   dict((e["name"], e["value"]) for e in f["extra"])["in_head"])
                  for f in json.loads(capsys.readouterr().out)["findings"])
     assert got == [("MW907", "home/.bash_history", 2, "yes"), ("MW907", "home/.pgpass", 1, "no")]
+
+
+def test_a_parser_failure_is_an_input_error_and_the_scan_goes_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import meshward.secrets.scanner as scanner
+
+    def broken(_text: str) -> list[Found]:
+        raise ValueError("unbalanced quote")
+
+    sel = Selector((FileDetector("x", "credential-file", "Broken format", broken, names=(".netrc",)),))
+    monkeypatch.setattr(scanner, "selector", lambda: sel)
+    res = scan_text("home/.netrc", "machine h login u\napi_key = 'Zq8-Lm2vXt5kW9'\n")
+    assert [(e.path, e.message) for e in res.errors] == [
+        ("home/.netrc", "cannot read as Broken format: unbalanced quote")]
+    assert [m.line for m in res.matches] == [2]

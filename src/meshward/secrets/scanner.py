@@ -72,7 +72,7 @@ def scan_text(path: str, text: str, opts: Options = Options(),
             found.extend(_run(i, path, text, start, end, line_no, opts))
     found.extend(_aws_companions(path, text, found))
     if use_generic:  # contextual like the generic detector: off with --no-generic, in tests
-        found.extend(_file_detectors(path, text))
+        found.extend(_file_detectors(path, text, result.errors))
     if found and PUBLIC_VALUES:
         found = [m for m in found if m.value not in PUBLIC_VALUES]
     found = [m for m in found if m.kind is not Kind.GENERIC or not invalid_known(m.value)]
@@ -159,7 +159,7 @@ def _putty_encrypted(value: str) -> bool:
     return value.startswith("PuTTY-User-Key-File") and "Encryption: none" not in value[:200]
 
 
-def _file_detectors(path: str, text: str) -> list[Match]:
+def _file_detectors(path: str, text: str, errors: list[InputError]) -> list[Match]:
     """MW907: credentials in files known by name, read by each file's own structure."""
     out: list[Match] = []
     low = ""
@@ -168,7 +168,13 @@ def _file_detectors(path: str, text: str) -> list[Match]:
             low = low or text.lower()
             if not any(n in low for n in det.needs):
                 continue
-        for f in det.parse(text):
+        try:
+            entries = list(det.parse(text))
+        except (ValueError, IndexError, KeyError, UnicodeError, RecursionError) as exc:
+            errors.append(InputError(path, 0, f"cannot read as {det.title}: {exc}",
+                                     "check the file's syntax; the rest of it was scanned"))
+            continue
+        for f in entries:
             m = Match(det.id, det.family, Kind.CRED_FILE, det.title, path, f.line, f.value,
                       Confidence.HIGH, key=f.key, context="file")
             if f.hashed:
