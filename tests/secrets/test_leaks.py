@@ -247,3 +247,11 @@ def test_a_parser_failure_is_an_input_error_and_the_scan_goes_on(
     assert [(e.path, e.message) for e in res.errors] == [
         ("home/.netrc", "cannot read as Broken format: unbalanced quote")]
     assert [m.line for m in res.matches] == [2]
+
+
+def test_json_escapes_are_decoded() -> None:
+    from meshward.secrets.files_tools import json_keys
+
+    parse = json_keys(("password",))
+    assert list(parse('{"password": "p\\u00e9ss\\"w0rd"}')) == [Found(1, 'péss"w0rd', "password")]
+    assert list(parse('{"password": "bad\\xescape"}')) == [Found(1, "bad\\xescape", "password")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import json
 import re
 from collections.abc import Iterator
 from xml.parsers import expat
@@ -27,12 +28,22 @@ def json_keys(keys: tuple[str, ...]) -> Parser:
                 continue
             for m in _JSON_PAIR.finditer(line):
                 if m.group("k").lower() in wanted:
-                    value = m.group("v").encode().decode("unicode_escape", "replace") \
-                        if "\\" in m.group("v") else m.group("v")
+                    value = _json_string(m.group("v"))
                     if plain_ok(value):
                         yield Found(n, value, m.group("k"))
 
     return parse
+
+
+def _json_string(body: str) -> str:
+    """A JSON string literal's value (escapes decoded; as written when they are invalid)."""
+    if "\\" not in body:
+        return body
+    try:
+        value = json.loads(f'"{body}"')
+    except ValueError:
+        return body
+    return value if isinstance(value, str) else body
 
 
 class _Xml:
