@@ -110,7 +110,7 @@ def judge(key: str, raw: str, context: str, passwords: bool = False) -> Confiden
     if context == "appconfig":
         if not quoted:
             return None
-        if is_password_key(key) and judge_password(value):
+        if is_password_key(key) and judge_password(value, words=True):
             return Confidence.LOW
         context = "code"
     elif context == "config" and passwords and is_password_key(key) and judge_password(value):
@@ -146,10 +146,11 @@ def is_password_key(key: str) -> bool:
     return bool(tokens) and (tokens[-1] in _PW_LAST or tokens[-1].endswith(("password", "passwd")))
 
 
-def judge_password(value: str) -> Confidence | None:
+def judge_password(value: str, words: bool = False) -> Confidence | None:
     """A password literal in configuration, whatever its entropy (``shop123``, ``Pg-Pr0d-7x``),
     unless it is a placeholder, a plain word or label (``files``, ``Passwort``), a sentence,
-    a number, a reference or an encrypted value."""
+    a number, a reference or an encrypted value. ``words``: a quoted literal in application
+    configuration code, where a lower-case word (``root``, ``postgres``) is the password."""
     v = value.strip()
     if not v or is_strong_placeholder(v):
         return None
@@ -158,8 +159,11 @@ def judge_password(value: str) -> Confidence | None:
         return None
     if any(c in v for c in " \t") or v.startswith(("!", "ENC(", "@")) or _CODE_REF.match(v):
         return None
-    if len(v) < 4 or v.isdigit() or (v.isalpha() and (v.islower() or v[1:].islower())):
-        return None  # a word or label (files, Passwort, Contraseña) or a number
+    if len(v) < 4 or v.isdigit():
+        return None
+    label = v.isalpha() and v[0].isupper() and v[1:].islower()  # Passwort, Contraseña
+    if label or (v.isalpha() and v.islower() and not words):  # or a setting: files
+        return None
     return Confidence.LOW
 
 

@@ -5,9 +5,9 @@
 must stay silent (placeholders, environment reads, comments, public keys...).
 
 In the file texts below, a line written ``+ ...`` carries a credential and must be
-reported; ``? ...`` carries one that the engine knowingly misses (a plain lower-case word
-as a password in code or configuration, where it cannot be told from a label or a
-setting: counted as risky, so the bench's recall shows it); ``- ...`` is a hard negative
+reported; ``? ...`` carries one that the engine knowingly misses (a password under a key
+whose last word is not a password word, ``$db_pass_legacy``: counted as risky, so the
+bench's recall shows it); ``- ...`` is a hard negative
 (looks like one, is not); ``  ...`` is plain content. The two-character marker is stripped when the file is written. Nothing here
 is a real credential: passwords are made up and tokens come from a seeded generator.
 Run ``python -m tests.secrets.leaks.tree DIR`` to look at the tree.
@@ -566,7 +566,7 @@ def files(g: Gen) -> dict[str, str]:
 +         'PASSWORD': 'dj4ngo-Pg8',
       }},
       'legacy': {{
-?         'PASSWORD': 'postgres',
++         'PASSWORD': 'postgres',
       }},
       'replica': {{
 -         'PASSWORD': os.environ.get('REPLICA_PASSWORD', ''),
