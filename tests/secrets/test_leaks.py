@@ -258,3 +258,14 @@ def test_json_escapes_are_decoded() -> None:
     parse = json_keys(("password",))
     assert list(parse('{"password": "p\\u00e9ss\\"w0rd"}')) == [Found(1, 'péss"w0rd', "password")]
     assert list(parse('{"password": "bad\\xescape"}')) == [Found(1, "bad\\xescape", "password")]
+
+
+@pytest.mark.parametrize(("name", "context"), [
+    ("wp-config.php", "appconfig"), ("settings_local.py", "appconfig"), ("db.php", "appconfig"),
+    ("config.inc.php", "appconfig"), ("LocalSettings.php", "appconfig"),
+    ("config.sample.php", "code"), ("db_utils.py", "code"), ("connection_pool.py", "code"),
+])
+def test_application_configuration_code_by_name(name: str, context: str) -> None:
+    from meshward.secrets.generic import file_context
+
+    assert file_context(f"site/{name}") == context

@@ -69,7 +69,9 @@ class GenericHit:
 # config/database.php, db.php, LocalSettings.php...): a password literal there is deployed.
 _APPCONFIG = re.compile(r"^(?:wp-config|localsettings|local_settings|settings|config|configuration"
                         r"|database|db|dbconfig|db_config|db_connect|dbconnect|conn|connect"
-                        r"|connection|conexion|parameters|credentials)(?:[._-][\w.-]+)?$")
+                        r"|connection|conexion|parameters|credentials)"
+                        r"(?:[._-](?:local|prod|production|dev|development|staging|stage|live|inc"
+                        r"|default|common|base|app|site|db|database))*$")
 
 
 def file_context(path: str) -> str:
