@@ -72,7 +72,8 @@ def parse_hcl(path: str, text: str, abs_path: str = "") -> tuple[HclFile | None,
     except UnexpectedInput as exc:
         line = getattr(exc, "line", 0) or 0
         what = "unexpected character" if isinstance(exc, UnexpectedCharacters) else (
-            f"unexpected {exc.token!r}" if isinstance(exc, UnexpectedToken) else "syntax error")
+            f"unexpected {_shown(str(exc.token))}" if isinstance(exc, UnexpectedToken)
+            else "syntax error")
         return None, InputError(path, line if line > 0 else 0, f"HCL syntax error: {what}",
                                 "fix the syntax (terraform validate shows it); the rest was scanned")
     except (LarkError, RecursionError, ValueError, KeyError, IndexError, TypeError) as exc:
@@ -83,6 +84,11 @@ def parse_hcl(path: str, text: str, abs_path: str = "") -> tuple[HclFile | None,
     if body is not None:
         _fill(body, out.blocks, out.attrs, path, text)
     return out, None
+
+
+def _shown(token: str) -> str:
+    first = token.split("\n", 1)[0].strip()
+    return repr(first[:40] + ("..." if len(first) > 40 else "")) if first else "end of line"
 
 
 def _name(node: Any) -> str:

@@ -201,8 +201,7 @@ def policy_document(block: Block, scope: Scope) -> Any:
                 out.setdefault("Condition", {}).setdefault(test, {})[var] = cv.get("values", [])
         statements.append(out)
     doc = {"Version": "2012-10-17", "Statement": statements}
-    return json.dumps(doc, sort_keys=True) if known(doc) else unknown(
-        f"data.aws_iam_policy_document.{block.labels[-1] if block.labels else ''}.json")
+    return json.dumps(doc, sort_keys=True) if known(doc) else doc
 
 
 def _heredoc(raw: str, trim: bool) -> str:
@@ -244,7 +243,13 @@ def _unescape(chars: str) -> str:
 
 
 def _jsonencode(args: list[Any]) -> Any:
-    if len(args) != 1 or not known(args[0]):
+    """The JSON text; when parts are unknown, the structure itself (unknowns inside), so rules
+    still read the policy or container definitions around one unresolved reference."""
+    if len(args) != 1:
+        raise _Stop
+    if not known(args[0]):
+        if isinstance(args[0], (dict, list)):
+            return args[0]
         raise _Stop
     return json.dumps(args[0], sort_keys=True)
 
@@ -486,7 +491,7 @@ class _Eval:
                 return self._file(args_node, node, depth)
             return unknown(_slice(self.text, node))
         args = [self.eval(a, depth) for a in self._expr(args_node, depth)] if args_node else []
-        if any(is_unknown(a) for a in args) and fn is not _coalesce:
+        if any(is_unknown(a) for a in args) and fn not in (_coalesce, _jsonencode):
             return unknown(_slice(self.text, node))
         try:
             return fn(args)
