@@ -11,6 +11,7 @@ line of each attribute and nested block.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,14 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
         if mod.files and folder not in called:
             env = f"terraform:{folder}"
             _instantiate(mod, modules, None, "", env, out, [folder])
+    others: dict[str, int] = {}
+    for r in out.resources:
+        if r.provider not in KNOWN_PROVIDERS:
+            others[r.provider] = others.get(r.provider, 0) + 1
+    if others:
+        listed = ", ".join(f"{p} ({n})" for p, n in sorted(others.items()))
+        out.notice(f"Terraform resources of providers meshward has no cloud rules for were read "
+                   f"but not judged: {listed}")
     return out
 
 
@@ -139,19 +148,15 @@ def _variables(mod: _Module, inputs: dict[str, Any] | None, out: TerraformLoad) 
 
 
 def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, Any] | None,
-                 prefix: str, env: str, out: TerraformLoad, stack: list[str]) -> None:
+                 prefix: str, env: str, out: TerraformLoad, stack: list[str],
+                 call_name: str = "") -> dict[str, Any]:
+    """Evaluate one module instance; return its outputs as its caller sees them."""
     scope = Scope(mod.folder, mod.abs_dir, prefix, _variables(mod, inputs, out))
     for block in mod.blocks("locals"):
         scope.locals.update(block.attrs)
     for block in mod.blocks("data"):
         if len(block.labels) >= 2:
             scope.data[(block.labels[0], block.labels[1])] = block
-    for block in mod.blocks("resource"):
-        if len(block.labels) < 2:
-            out.errors.append(InputError(block.path, block.line,
-                                         "resource block needs a type and a name"))
-            continue
-        _resources(block, scope, env, out)
     for call in mod.blocks("module"):
         name = call.labels[0] if call.labels else "?"
         target = _local_source(mod.folder, call)
@@ -173,8 +178,35 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
         inputs = {k: evaluate(a, scope) for k, a in call.attrs.items()
                   if k not in ("source", "version", "count", "for_each", "providers",
                                "depends_on")}
-        _instantiate(child, modules, inputs, f"{prefix}module.{name}.", env, out,
-                     [*stack, target])
+        scope.modules[name] = _instantiate(child, modules, inputs, f"{prefix}module.{name}.",
+                                           env, out, [*stack, target], name)
+    for block in mod.blocks("resource"):
+        if len(block.labels) < 2:
+            out.errors.append(InputError(block.path, block.line,
+                                         "resource block needs a type and a name"))
+            continue
+        _resources(block, scope, env, out)
+    outputs: dict[str, Any] = {}
+    for block in mod.blocks("output"):
+        value_attr = block.attrs.get("value")
+        if block.labels and value_attr is not None:
+            outputs[block.labels[0]] = _relative(evaluate(value_attr, scope), call_name)
+    return outputs
+
+
+_RESOURCE_REF = re.compile(r"(?<![\w.\-])([a-z][a-z0-9]*_[a-z0-9_]+\.[\w\-]+)")
+
+
+def _relative(value: Any, call: str) -> Any:
+    """An output that refers to the module's resources, as its caller names them."""
+    if is_unknown(value) and call:
+        expr = str(getattr(value, "expression", ""))
+        return unknown(_RESOURCE_REF.sub(lambda m: f"module.{call}.{m.group(1)}", expr))
+    if isinstance(value, list):
+        return [_relative(v, call) for v in value]
+    if isinstance(value, dict):
+        return {k: _relative(v, call) for k, v in value.items()}
+    return value
 
 
 def _instances(block: Block, scope: Scope, out: TerraformLoad) -> list[tuple[str, Scope]] | None:
