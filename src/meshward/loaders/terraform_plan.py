@@ -16,7 +16,7 @@ from typing import Any
 from meshward.errors import InputError
 from meshward.loaders.interface import SourceFile
 from meshward.loaders.terraform import TerraformLoad, load_terraform
-from meshward.model.cloud import CloudResource, unknown
+from meshward.model.cloud import CloudResource, is_unknown, unknown
 from meshward.model.source import Location
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -53,6 +53,7 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
     for rc in doc.get("resource_changes") or []:
         if isinstance(rc, dict) and isinstance(rc.get("address"), str):
             changes[rc["address"]] = rc
+    refs = _configuration_refs(doc.get("configuration"))
     folder = posixpath.dirname(src.path) or "."
     env = f"terraform:{folder}"
     found: list[CloudResource] = []
@@ -64,6 +65,7 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
             after_unknown = (rc or {}).get("change", {}).get("after_unknown") if rc else None
             made = _resource(src, res, res.get("values"), after_unknown, env, lines)
             if made is not None:
+                _fill_references(made, refs)
                 found.append(made)
     else:
         for address, rc in changes.items():
@@ -73,11 +75,46 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
                 continue
             made = _resource(src, rc, change.get("after"), change.get("after_unknown"), env, lines)
             if made is not None:
+                _fill_references(made, refs)
                 found.append(made)
             del address
     if not found:
         out.notices.append(f"{src.path}: Terraform plan with no managed resources")
     return found
+
+
+def _configuration_refs(config: Any) -> dict[str, dict[str, list[str]]]:
+    """``address -> attribute -> references`` from the plan's ``configuration`` section."""
+    out: dict[str, dict[str, list[str]]] = {}
+
+    def visit(module: Any, prefix: str, depth: int) -> None:
+        if not isinstance(module, dict) or depth > 50:
+            return
+        for res in module.get("resources") or []:
+            if not isinstance(res, dict) or not isinstance(res.get("address"), str):
+                continue
+            exprs = res.get("expressions") if isinstance(res.get("expressions"), dict) else {}
+            found = {k: [str(r) for r in v.get("references") or []]
+                     for k, v in exprs.items() if isinstance(v, dict) and v.get("references")}
+            if found:
+                out[prefix + res["address"]] = found
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                visit(call.get("module"), f"{prefix}module.{name}.", depth + 1)
+
+    if isinstance(config, dict):
+        visit(config.get("root_module"), "", 0)
+    return out
+
+
+def _fill_references(res: CloudResource, refs: dict[str, dict[str, list[str]]]) -> None:
+    """Values known only after apply keep what the configuration says they refer to, so edges
+    and rules can follow ``vpc_security_group_ids = [aws_security_group.db.id]``."""
+    wanted = refs.get(_INDEX.sub("", res.address), {})
+    for key, names in wanted.items():
+        value = res.attributes.get(key)
+        if key not in res.attributes or is_unknown(value):
+            res.attributes[key] = unknown(", ".join(names))
 
 
 def _walk_module(module: dict[str, Any], depth: int) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ def _protected(ctx: ScanContext, r: CloudResource) -> bool | None:
     found: bool | None = False
     for assoc in resources(ctx, *_WAF_ASSOC):
         if r in f.index.follow(assoc.get("resource_arn"), assoc, r.type):
-            acl = assoc.get("web_acl_arn") or assoc.get("web_acl_id")
+            acl = assoc.first("web_acl_arn", "web_acl_id")
             if is_unknown(acl) and "aws_wafv2_web_acl" not in str(getattr(acl, "expression", "")):
                 found = None
             else:
