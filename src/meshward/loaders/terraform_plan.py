@@ -98,7 +98,8 @@ def _configuration_refs(config: Any) -> dict[str, dict[str, list[str]]]:
                      for k, v in exprs.items() if isinstance(v, dict) and v.get("references")}
             if found:
                 out[prefix + res["address"]] = found
-        for name, call in (module.get("module_calls") or {}).items():
+        calls = module.get("module_calls")
+        for name, call in (calls.items() if isinstance(calls, dict) else ()):
             if isinstance(call, dict):
                 visit(call.get("module"), f"{prefix}module.{name}.", depth + 1)
 

@@ -357,19 +357,19 @@ def _exposure(facts: CloudFacts) -> None:
         apis = [facts.by_resource[id(x)] for x in idx.follow(integ.first("api_id", "rest_api_id"),
                                                               integ) if id(x) in facts.by_resource]
         for x in idx.follow(integ.first("integration_uri", "uri"), integ):
-            target = facts.by_resource.get(id(x))
+            behind = facts.by_resource.get(id(x))
             for api in apis:
-                if target is not None and api.public and target is not api:
+                if behind is not None and api.public and behind is not api:
                     reason = f"behind public API {api.resource.ref}"
-                    if reason not in target.public:
-                        target.public.append(reason)
+                    if reason not in behind.public:
+                        behind.public.append(reason)
     for url in idx.of_type("aws_lambda_function_url"):
         if url.get("authorization_type") != "NONE":
             continue
         for fn in idx.follow(url.get("function_name"), url, "aws_lambda_function"):
-            target = facts.by_resource.get(id(fn))
-            if target is not None:
-                target.public.append(f"function URL {url.ref} with authorization NONE")
+            function = facts.by_resource.get(id(fn))
+            if function is not None:
+                function.public.append(f"function URL {url.ref} with authorization NONE")
 
 
 def lb_targets(facts: CloudFacts) -> list[tuple[CloudWorkload, CloudWorkload, Location]]:
