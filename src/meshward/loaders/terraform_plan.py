@@ -93,7 +93,8 @@ def _configuration_refs(config: Any) -> dict[str, dict[str, list[str]]]:
         for res in module.get("resources") or []:
             if not isinstance(res, dict) or not isinstance(res.get("address"), str):
                 continue
-            exprs = res.get("expressions") if isinstance(res.get("expressions"), dict) else {}
+            raw = res.get("expressions")
+            exprs: dict[str, Any] = raw if isinstance(raw, dict) else {}
             found = {k: [str(r) for r in v.get("references") or []]
                      for k, v in exprs.items() if isinstance(v, dict) and v.get("references")}
             if found:
