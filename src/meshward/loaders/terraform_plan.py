@@ -22,6 +22,10 @@ from meshward.model.source import Location
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def looks_like_plan(text: str) -> bool:
     head = text[:4096]
     if '"format_version"' not in head and '"format_version"' not in text:
@@ -50,7 +54,7 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
         out.errors.append(InputError(src.path, 1, "not a Terraform plan (no format_version)"))
         return []
     changes = {}
-    for rc in doc.get("resource_changes") or []:
+    for rc in _list(doc.get("resource_changes")):
         if isinstance(rc, dict) and isinstance(rc.get("address"), str):
             changes[rc["address"]] = rc
     refs = _configuration_refs(doc.get("configuration"))
@@ -62,7 +66,9 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
     if isinstance(planned, dict) and isinstance(planned.get("root_module"), dict):
         for res in _walk_module(planned["root_module"], 0):
             rc = changes.get(str(res.get("address")))
-            after_unknown = (rc or {}).get("change", {}).get("after_unknown") if rc else None
+            planned_change = rc.get("change") if rc else None
+            after_unknown = (planned_change.get("after_unknown")
+                             if isinstance(planned_change, dict) else None)
             made = _resource(src, res, res.get("values"), after_unknown, env, lines)
             if made is not None:
                 _fill_references(made, refs)
@@ -90,12 +96,12 @@ def _configuration_refs(config: Any) -> dict[str, dict[str, list[str]]]:
     def visit(module: Any, prefix: str, depth: int) -> None:
         if not isinstance(module, dict) or depth > 50:
             return
-        for res in module.get("resources") or []:
+        for res in _list(module.get("resources")):
             if not isinstance(res, dict) or not isinstance(res.get("address"), str):
                 continue
             raw = res.get("expressions")
             exprs: dict[str, Any] = raw if isinstance(raw, dict) else {}
-            found = {k: [str(r) for r in v.get("references") or []]
+            found = {k: [str(r) for r in _list(v.get("references"))]
                      for k, v in exprs.items() if isinstance(v, dict) and v.get("references")}
             if found:
                 out[prefix + res["address"]] = found
@@ -122,8 +128,8 @@ def _fill_references(res: CloudResource, refs: dict[str, dict[str, list[str]]]) 
 def _walk_module(module: dict[str, Any], depth: int) -> list[dict[str, Any]]:
     if depth > 50:
         return []
-    out = [r for r in module.get("resources") or [] if isinstance(r, dict)]
-    for child in module.get("child_modules") or []:
+    out = [r for r in _list(module.get("resources")) if isinstance(r, dict)]
+    for child in _list(module.get("child_modules")):
         if isinstance(child, dict):
             out.extend(_walk_module(child, depth + 1))
     return out
