@@ -159,3 +159,16 @@ def test_several_variable_files_are_not_guessed() -> None:
     assert notices == [". : several variable files (prod.tfvars, staging.tfvars); none applied "
                        "beyond terraform.tfvars/*.auto.tfvars: plan with one and scan "
                        "`terraform show -json`".replace(". :", ".:")]
+
+
+def test_parallel_parse_gives_the_same_resources(monkeypatch: object) -> None:
+    """Large trees are parsed in worker processes: values and references must not change."""
+    import meshward.loaders.terraform as terraform
+
+    files = [SourceFile(p.relative_to(TF / "shop").as_posix(), p.read_text())
+             for p in sorted((TF / "shop").rglob("*.tf*"))]
+    serial = {r.address: (r.attributes, r.attribute_lines) for r in load_terraform(files).resources}
+    monkeypatch.setattr(terraform, "PARALLEL_BYTES", 0)  # type: ignore[attr-defined]
+    parallel = {r.address: (r.attributes, r.attribute_lines)
+                for r in load_terraform(files).resources}
+    assert repr(parallel) == repr(serial)

@@ -10,15 +10,18 @@ line of each attribute and nested block.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from meshward.errors import InputError
-from meshward.loaders.hcl import Attr, Block, HclFile, parse_hcl, parse_json_config
+from meshward.loaders.hcl import Attr, Block, HclFile, parse_hcl, parse_json_config, parser
 from meshward.loaders.interface import SourceFile
 from meshward.loaders.terraform_eval import Scope, evaluate, known
 from meshward.model.cloud import CloudResource, is_unknown, unknown
@@ -69,15 +72,11 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
     """Parse every Terraform file and evaluate each root module (with the modules it calls)."""
     out = TerraformLoad()
     modules: dict[str, _Module] = {}
-    for src in sources:
+    for src, (parsed, error) in zip(sources, _parse_all(sources), strict=True):
         lower = src.path.lower()
         folder = _folder(src.path)
         mod = modules.setdefault(folder, _Module(folder, str(Path(src.abs_path).parent)
                                                  if src.abs_path else ""))
-        if lower.endswith(".json"):
-            parsed, error = parse_json_config(src.path, src.text)
-        else:
-            parsed, error = parse_hcl(src.path, src.text, src.abs_path)
         if error is not None:
             out.errors.append(error)
         if parsed is None:
@@ -106,6 +105,44 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
         out.notice(f"Terraform resources of providers meshward has no cloud rules for were read "
                    f"but not judged: {listed}")
     return out
+
+
+_Parsed = tuple[HclFile | None, InputError | None]
+PARALLEL_BYTES = 512 * 1024  # below this, worker processes cost more than they save
+
+
+def _parse_one(src: SourceFile) -> _Parsed:
+    if src.path.lower().endswith(".json"):
+        return parse_json_config(src.path, src.text)
+    return parse_hcl(src.path, src.text, src.abs_path)
+
+
+def _parse_chunk(chunk: list[SourceFile]) -> list[_Parsed]:
+    return [_parse_one(src) for src in chunk]
+
+
+def _parse_all(sources: list[SourceFile]) -> list[_Parsed]:
+    """Parse every file; large trees in parallel worker processes (parsing is most of the
+    time of a Terraform scan)."""
+    total = sum(len(s.text) for s in sources)
+    workers = min(os.cpu_count() or 1, 8)
+    if workers <= 1 or total < PARALLEL_BYTES or len(sources) < 4:
+        return _parse_chunk(sources)
+    parser()  # built once before forking: the workers inherit it
+    size = max(1, total // (workers * 4))
+    chunks: list[list[SourceFile]] = [[]]
+    weight = 0
+    for src in sources:
+        if weight >= size:
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(src)
+        weight += len(src.text)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            return [p for part in pool.map(_parse_chunk, chunks) for p in part]
+    except (OSError, RuntimeError):  # no fork or no processes here: parse in this one
+        return _parse_chunk(sources)
 
 
 def _local_source(folder: str, call: Block) -> str | None:
@@ -313,11 +350,6 @@ def _dynamic(block: Block, scope: Scope, depth: int) -> list[dict[str, Any]]:
 
 
 def _bare_word(attr: Attr) -> str:
-    from meshward.loaders.terraform_eval import source_text
-
-    text = attr.text
-    if not text:
-        return source_text(attr.expr)
     value = evaluate(attr, Scope("."))
     if is_unknown(value):
         return str(getattr(value, "expression", "")).strip()

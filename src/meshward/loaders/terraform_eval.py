@@ -18,7 +18,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from meshward.loaders.hcl import Attr, Block, Expr, Literal
+from meshward.loaders.hcl import Attr, Block, Literal, span
 from meshward.model.cloud import is_unknown, unknown
 
 MAX_DEPTH = 60
@@ -51,16 +51,6 @@ class Scope:
         return child
 
 
-def source_text(expr: Expr) -> str:
-    if isinstance(expr, Literal):
-        return json.dumps(expr.value) if not isinstance(expr.value, str) else expr.value
-    meta = expr.meta
-    text = getattr(expr, "_src", None)
-    if isinstance(text, str) and not meta.empty:
-        return text[meta.start_pos:meta.end_pos]
-    return ""
-
-
 def evaluate(attr: Attr, scope: Scope) -> Any:
     """The value of an attribute; ``unknown(source)`` where it cannot be known."""
     if isinstance(attr.expr, Literal):
@@ -72,10 +62,10 @@ def evaluate(attr: Attr, scope: Scope) -> Any:
 
 
 def _slice(text: str, node: Any) -> str:
-    meta = getattr(node, "meta", None)
-    if meta is None or meta.empty:
+    where = span(node)
+    if where is None:
         return ""
-    return " ".join(text[meta.start_pos:meta.end_pos].split())[:500]
+    return " ".join(text[where[0]:where[1]].split())[:500]
 
 
 def _json_value(value: Any, scope: Scope, depth: int) -> Any:
