@@ -172,7 +172,7 @@ def generate(dest: Path, resources: int) -> int:
         stack.mkdir(parents=True, exist_ok=True)
         (stack / "main.tf").write_text(STACK_HEAD.replace("STACK", f"s{s}"))
         (stack / "terraform.tfvars").write_text(
-            f'env      = "prod"\nregistry = "111122223333.dkr.ecr.eu-west-1.amazonaws.com"\n')
+            'env      = "prod"\nregistry = "111122223333.dkr.ecr.eu-west-1.amazonaws.com"\n')
         written += 1  # the module's VPC
         body = []
         first = s * SERVICES_PER_STACK
