@@ -172,3 +172,41 @@ def test_parallel_parse_gives_the_same_resources(monkeypatch: object) -> None:
     parallel = {r.address: (r.attributes, r.attribute_lines)
                 for r in load_terraform(files).resources}
     assert repr(parallel) == repr(serial)
+
+
+def test_module_idioms_keep_lengths_keys_and_references() -> None:
+    """try/compact/concat, parenthesised object keys, dynamic blocks over collections whose
+    elements are partly unknown, iterator names, `!= null` on collections, depends_on and
+    lifecycle: values stay known where Terraform would know them."""
+    tree = load_tree(TF / "idioms")
+    got = {r.address: r for r in tree.cloud_resources}
+    assert sorted(got) == ["module.storefront.aws_ecs_service.app[0]",
+                           "module.storefront.aws_ecs_task_definition.app[0]",
+                           "module.storefront.aws_security_group.app[0]"]
+    svc = got["module.storefront.aws_ecs_service.app[0]"].attributes
+    assert svc["deployment_configuration"] == [{"strategy": "BLUE_GREEN"}]
+    lb = svc["load_balancer"]
+    assert [(b["container_name"], b["container_port"]) for b in lb] == [("storefront", 3000)]
+    assert lb[0]["target_group_arn"].expression == "module.edge.target_group_arn"
+    net = svc["network_configuration"][0]
+    assert (net["assign_public_ip"], net["subnets"]) == (False, ["subnet-0", "subnet-1"])
+    assert "aws_security_group.app[0].id" in net["security_groups"].expression
+    assert "depends_on" not in svc and "lifecycle" not in svc
+    task = got["module.storefront.aws_ecs_task_definition.app[0]"].attributes
+    assert json.loads(task["container_definitions"]) == [{
+        "name": "storefront", "image": "public.ecr.aws/example/storefront:3.1.0",
+        "portMappings": [{"containerPort": 3000, "protocol": "tcp"}]}]
+    assert tree.errors == [] and tree.notices == []
+
+
+def test_idioms_make_a_service_with_its_security_group() -> None:
+    from meshward.pipeline import build_context
+
+    inv = build_context([TF / "idioms"]).inventory
+    dep = inv.services["storefront"].deployments[0]
+    assert (dep.environment, dep.scope, dep.ports, dep.images) == (
+        "terraform", "live", [3000], ["public.ecr.aws/example/storefront:3.1.0"])
+    from meshward.model.cloud_facts import cloud_facts
+
+    w = cloud_facts(inv).workloads[0]
+    assert [g.address for g in w.security_groups] == ["module.storefront.aws_security_group.app[0]"]

@@ -23,7 +23,7 @@ from typing import Any
 from meshward.errors import InputError
 from meshward.loaders.hcl import Attr, Block, HclFile, parse_hcl, parse_json_config, parser
 from meshward.loaders.interface import SourceFile
-from meshward.loaders.terraform_eval import Scope, evaluate, known
+from meshward.loaders.terraform_eval import Scope, evaluate
 from meshward.model.cloud import CloudResource, is_unknown, unknown
 from meshward.model.source import Location
 
@@ -262,7 +262,7 @@ def _instances(block: Block, scope: Scope, out: TerraformLoad) -> list[tuple[str
     if each_attr is not None:
         each = evaluate(each_attr, scope)
         items: list[tuple[str, Any]] | None = None
-        if isinstance(each, dict) and known(each):
+        if isinstance(each, dict):
             items = [(str(k), v) for k, v in each.items()]
         elif isinstance(each, list) and all(isinstance(v, str) for v in each):
             items = [(v, v) for v in each]
@@ -333,9 +333,11 @@ def _dynamic(block: Block, scope: Scope, depth: int) -> list[dict[str, Any]]:
     each_attr = block.attrs.get("for_each")
     each = evaluate(each_attr, scope) if each_attr is not None else unknown()
     items: list[tuple[Any, Any]] | None = None
-    if isinstance(each, dict) and known(each):
+    # The collection's length and keys are what matter: elements may hold unknown values
+    # (the iterator then yields them as unknown, the rest of each element stays known).
+    if isinstance(each, dict):
         items = list(each.items())
-    elif isinstance(each, list) and known(each):
+    elif isinstance(each, list):
         items = list(enumerate(each))
     if items is None or len(items) > MAX_INSTANCES:
         inner = scope.with_iterator(iterator, unknown(f"{iterator}.value"))

@@ -458,7 +458,8 @@ class _Eval:
         if is_unknown(value):
             # A variable or local that is itself a reference keeps the caller's expression
             # (``module.net.vpc_id``, ``aws_security_group.lb.id``): edges follow it.
-            if parts[0] in ("var", "local", "module") and str(getattr(value, "expression", "")):
+            carried = str(getattr(value, "expression", ""))
+            if carried and carried != ".".join(parts):
                 return value
             return unknown(_slice(self.text, node))
         return value
@@ -584,12 +585,16 @@ class _Eval:
             raise _Stop
         left = self.eval(exprs[0], depth)
         term = self._expr(exprs[1], depth)
-        op = "".join(str(t) for t in term[0].scan_values(lambda v: isinstance(v, Token)))
+        op = "".join(str(t) for t in term[0].scan_values(lambda v: isinstance(v, Token))).strip()
         right = self.eval(term[-1], depth)
+        if op in ("==", "!=") and (left is None or right is None) \
+                and not is_unknown(left) and not is_unknown(right):
+            # a collection is not null even when values inside it are unknown
+            return (left is right) if op == "==" else (left is not right)
         if not known(left) or not known(right):
             return unknown(_slice(self.text, node))
         try:
-            return _binary(op.strip(), left, right)
+            return _binary(op, left, right)
         except (_Stop, TypeError, ZeroDivisionError, ValueError):
             return unknown(_slice(self.text, node))
 
