@@ -29,7 +29,7 @@ def test_root_module_with_tfvars_locals_modules_and_meta_arguments() -> None:
         "module.orders.aws_security_group.task", "random_password.db",
     ]  # count = var.enable_jobs ? 1 : 0 with enable_jobs = false in terraform.tfvars: none
     lb = got["aws_security_group.lb"]
-    assert (lb.location.path, lb.location.line, lb.environment) == ("main.tf", 39, "terraform:.")
+    assert (lb.location.path, lb.location.line, lb.environment) == ("main.tf", 39, "terraform:shop")
     assert lb.attributes["name"] == "shop-prod-lb"  # local from var.env of terraform.tfvars
     assert lb.attributes["ingress"] == [  # dynamic block over a literal local map
         {"description": "http", "from_port": 80, "to_port": 80, "protocol": "tcp",

@@ -80,3 +80,67 @@ def test_public_hosts_are_not_fleet_services(tmp_path: object) -> None:
     graph = build_context([root]).graph
     assert [(e.source, e.target, [ev.variable for ev in e.evidence])
             for e in graph.edges.values()] == [("billing", "api", ["API_URL"])]
+
+
+def test_public_address_is_exposure_only_with_a_route_to_the_internet(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text('''
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_subnet" "edge" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_subnet" "inner" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route_table" "edge" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.gw.id
+  }
+}
+resource "aws_route_table" "inner" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route_table_association" "edge" {
+  subnet_id      = aws_subnet.edge.id
+  route_table_id = aws_route_table.edge.id
+}
+resource "aws_route_table_association" "inner" {
+  subnet_id      = aws_subnet.inner.id
+  route_table_id = aws_route_table.inner.id
+}
+resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_instance" "front" {
+  subnet_id                   = aws_subnet.edge.id
+  associate_public_ip_address = true
+  vpc_security_group_ids      = [aws_security_group.web.id]
+}
+resource "aws_instance" "back" {
+  subnet_id                   = aws_subnet.inner.id
+  associate_public_ip_address = true
+  vpc_security_group_ids      = [aws_security_group.web.id]
+}
+''')
+    inv = build_context([root]).inventory
+    got = {name: (svc.deployments[0].exposure.value, svc.deployments[0].exposure_reasons)
+           for name, svc in inv.services.items()}
+    assert got == {
+        "front": ("public", ["associate_public_ip_address = true; security group "
+                             "aws_security_group.web allows 0.0.0.0/0 on port 443"]),
+        "back": ("cluster", ["EC2 instance inside its VPC"]),
+    }

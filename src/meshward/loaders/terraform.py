@@ -63,6 +63,13 @@ class _Module:
         return [b for f in self.files for b in f.blocks if b.type == type_]
 
 
+def _env_name(folder: str, mod: _Module) -> str:
+    """The root module's folder as scanned; the scanned folder's own name for its top."""
+    if folder == "." and mod.abs_dir:
+        return Path(mod.abs_dir).name or "."
+    return folder
+
+
 def _folder(path: str) -> str:
     parent = posixpath.dirname(path)
     return parent or "."
@@ -94,7 +101,7 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
     for folder in sorted(modules):
         mod = modules[folder]
         if mod.files and folder not in called:
-            env = f"terraform:{folder}"
+            env = f"terraform:{_env_name(folder, mod)}"
             _instantiate(mod, modules, None, "", env, out, [folder])
     others: dict[str, int] = {}
     for r in out.resources:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from pathlib import Path
 from typing import Any
 
 from meshward.errors import InputError
@@ -38,7 +39,7 @@ def load_all(sources: list[SourceFile], plans: list[SourceFile]) -> TerraformLoa
     out = load_terraform(sources)
     for plan in plans:
         resources = load_plan(plan, out)
-        _attach(resources, out, posixpath.dirname(plan.path) or ".")
+        _attach(resources, out)
     return out
 
 
@@ -59,7 +60,8 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
             changes[rc["address"]] = rc
     refs = _configuration_refs(doc.get("configuration"))
     folder = posixpath.dirname(src.path) or "."
-    env = f"terraform:{folder}"
+    top = Path(src.abs_path).parent.name if src.abs_path and folder == "." else ""
+    env = f"terraform:{top or folder}"
     found: list[CloudResource] = []
     planned = doc.get("planned_values")
     lines = _address_lines(src.text)
@@ -179,7 +181,7 @@ def _mark_unknown(values: dict[str, Any], marks: dict[str, Any], where: str, dep
                     _mark_unknown(v, m, f"{where}.{key}[{i}]", depth + 1)
 
 
-def _attach(planned: list[CloudResource], out: TerraformLoad, plan_folder: str) -> None:
+def _attach(planned: list[CloudResource], out: TerraformLoad) -> None:
     """Point planned resources at their source block; drop the source resources they replace."""
     by_address: dict[str, list[CloudResource]] = {}
     for r in out.resources:
@@ -187,7 +189,7 @@ def _attach(planned: list[CloudResource], out: TerraformLoad, plan_folder: str) 
     replaced: set[int] = set()
     for p in planned:
         candidates = by_address.get(_INDEX.sub("", p.address), [])
-        here = [c for c in candidates if c.environment == f"terraform:{plan_folder}"]
+        here = [c for c in candidates if c.environment == p.environment]
         chosen = here or (candidates if len({c.environment for c in candidates}) == 1 else [])
         if not chosen:
             continue

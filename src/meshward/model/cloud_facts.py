@@ -318,6 +318,51 @@ def _roles(facts: CloudFacts, w: CloudWorkload, r: CloudResource, value: Any,
         w.role_refs.append(str(getattr(value, "expression", "")))
 
 
+def _internet_table(facts: CloudFacts, table: CloudResource) -> bool:
+    """Does a route table send 0.0.0.0/0 (or ::/0) to an internet gateway?"""
+    idx = facts.index
+    routes = [(b.get("cidr_block"), b.get("ipv6_cidr_block"), b.get("gateway_id"), table)
+              for b in table.blocks("route")]
+    for route in idx.of_type("aws_route"):
+        if table in idx.follow(route.get("route_table_id"), route, "aws_route_table"):
+            routes.append((route.get("destination_cidr_block"),
+                           route.get("destination_ipv6_cidr_block"), route.get("gateway_id"),
+                           route))
+    for v4, v6, gateway, owner in routes:
+        if v4 != "0.0.0.0/0" and v6 != "::/0":
+            continue
+        if isinstance(gateway, str) and gateway.startswith("igw-"):
+            return True
+        if idx.follow(gateway, owner, "aws_internet_gateway"):
+            return True
+    return False
+
+
+def subnet_is_public(facts: CloudFacts, subnet: CloudResource) -> bool | None:
+    """True when the subnet's route table reaches an internet gateway; None when the tree
+    does not say which route table it uses."""
+    idx = facts.index
+    tables = [t for assoc in idx.of_type("aws_route_table_association")
+              if subnet in idx.follow(assoc.get("subnet_id"), assoc, "aws_subnet")
+              for t in idx.follow(assoc.get("route_table_id"), assoc, "aws_route_table")]
+    if not tables:  # the VPC's main route table
+        vpcs = idx.follow(subnet.get("vpc_id"), subnet, "aws_vpc")
+        tables = [t for assoc in idx.of_type("aws_main_route_table_association")
+                  if any(v in idx.follow(assoc.get("vpc_id"), assoc, "aws_vpc") for v in vpcs)
+                  for t in idx.follow(assoc.get("route_table_id"), assoc, "aws_route_table")]
+    if not tables:
+        return None
+    return any(_internet_table(facts, t) for t in tables)
+
+
+def workload_subnets(facts: CloudFacts, w: CloudWorkload) -> list[CloudResource]:
+    r = w.resource
+    found = facts.index.follow(r.get("subnet_id"), r, "aws_subnet")
+    for net in r.blocks("network_configuration"):
+        found += facts.index.follow(net.get("subnets"), r, "aws_subnet")
+    return found
+
+
 def world_open(facts: CloudFacts, w: CloudWorkload) -> list[FirewallRule]:
     return [rule for sg in w.security_groups for rule in facts.rules_of(sg) if rule.world]
 
@@ -336,6 +381,10 @@ def _exposure(facts: CloudFacts) -> None:
         elif r.type == "aws_apigatewayv2_api":
             w.public.append(f"API endpoint {r.ref}")
         elif w.public_address:
+            subnets = workload_subnets(facts, w)
+            routed = [subnet_is_public(facts, sn) for sn in subnets]
+            if subnets and all(x is False for x in routed):
+                continue  # a public address in a subnet with no route to the internet
             opened = world_open(facts, w)
             if opened:
                 rule = opened[0]
