@@ -144,3 +144,13 @@ resource "aws_instance" "back" {
                              "aws_security_group.web allows 0.0.0.0/0 on port 443"]),
         "back": ("cluster", ["EC2 instance inside its VPC"]),
     }
+
+
+def test_event_sources_link_producers_to_the_functions_they_trigger() -> None:
+    graph = build_context([FIXTURES / "terraform" / "events"]).graph
+    got = sorted((e.source, e.target, ev.kind, str(ev.location), ev.variable)
+                 for e in graph.edges.values() for ev in e.evidence)
+    assert got == [
+        ("api", "notifier", "event-source", "main.tf:26", "ORDERS_TOPIC_ARN"),
+        ("api", "worker", "event-source", "main.tf:26", "JOBS_QUEUE_URL"),
+    ]

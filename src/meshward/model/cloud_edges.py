@@ -31,6 +31,7 @@ def add_cloud_edges(inv: Inventory, graph: ServiceGraph) -> None:
                 Confidence.HIGH))
     _env_edges(inv, facts, graph)
     _event_edges(facts, graph)
+    _channel_edges(facts, graph)
 
 
 def _security_group_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
@@ -129,3 +130,50 @@ def _event_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
                         "event-source", mapping.location,
                         f"{mapping.ref}: {src.resource.ref} triggers {fn.resource.ref}",
                         Confidence.HIGH))
+
+
+def _consumers(facts: CloudFacts) -> dict[int, list[tuple[CloudWorkload, CloudResource]]]:
+    """Queues, topics, streams, tables and buckets -> the workloads they trigger, and how."""
+    idx = facts.index
+    out: dict[int, list[tuple[CloudWorkload, CloudResource]]] = {}
+
+    def add(channel: CloudResource, fn: CloudWorkload, link: CloudResource) -> None:
+        if id(channel) not in facts.by_resource:
+            out.setdefault(id(channel), []).append((fn, link))
+
+    for m in idx.of_type("aws_lambda_event_source_mapping"):
+        for fn in _callee(facts, m.get("function_name"), m):
+            for channel in idx.follow(m.get("event_source_arn"), m):
+                add(channel, fn, m)
+    for sub in idx.of_type("aws_sns_topic_subscription"):
+        for topic in idx.follow(sub.get("topic_arn"), sub, "aws_sns_topic"):
+            for fn in _callee(facts, sub.get("endpoint"), sub):
+                add(topic, fn, sub)
+    for perm in idx.of_type("aws_lambda_permission"):
+        for fn in _callee(facts, perm.get("function_name"), perm):
+            for channel in idx.follow(perm.get("source_arn"), perm):
+                add(channel, fn, perm)
+    return out
+
+
+def _channel_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
+    """A workload that names a queue or topic in its environment calls, through it, the
+    functions that queue or topic triggers."""
+    consumers = _consumers(facts)
+    if not consumers:
+        return
+    idx = facts.index
+    for w in facts.workloads:
+        frm = w.task_definition or w.resource
+        for name, value, where in w.env_values:
+            if is_unknown(value):
+                channels = list(idx.references(str(getattr(value, "expression", "")), frm))
+            else:
+                channels = idx.follow(value, frm) if isinstance(value, str) else []
+            for channel in channels:
+                for fn, link in consumers.get(id(channel), []):
+                    if fn.service != w.service:
+                        graph.add(w.service, fn.service, Evidence(
+                            "event-source", where,
+                            f"{name} names {channel.ref}, which triggers {fn.resource.ref} "
+                            f"({link.ref})", Confidence.MEDIUM, variable=name))
