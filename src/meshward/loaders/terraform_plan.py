@@ -1,5 +1,7 @@
 """Terraform plan JSON (``terraform show -json plan.out``) into :class:`CloudResource` objects.
 
+The state as ``terraform show -json`` prints it (``values.root_module``) is read the same way.
+
 Recognised by content (``format_version`` with ``planned_values`` or ``resource_changes``), so
 the file name does not matter. A plan's values are fully resolved; values only known after
 apply (``after_unknown``) become ``unknown()``. When the resource's source is in the scanned
@@ -31,7 +33,8 @@ def looks_like_plan(text: str) -> bool:
     head = text[:4096]
     if '"format_version"' not in head and '"format_version"' not in text:
         return False
-    return '"planned_values"' in text or '"resource_changes"' in text
+    return ('"planned_values"' in text or '"resource_changes"' in text
+            or ('"values"' in text and '"root_module"' in text))  # `terraform show -json` state
 
 
 def load_all(sources: list[SourceFile], plans: list[SourceFile]) -> TerraformLoad:
@@ -64,6 +67,8 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
     env = f"terraform:{top or folder}"
     found: list[CloudResource] = []
     planned = doc.get("planned_values")
+    if not isinstance(planned, dict):
+        planned = doc.get("values")  # a state, as `terraform show -json` prints it
     lines = _address_lines(src.text)
     if isinstance(planned, dict) and isinstance(planned.get("root_module"), dict):
         for res in _walk_module(planned["root_module"], 0):
