@@ -154,3 +154,38 @@ def test_event_sources_link_producers_to_the_functions_they_trigger() -> None:
         ("api", "notifier", "event-source", "main.tf:26", "ORDERS_TOPIC_ARN"),
         ("api", "worker", "event-source", "main.tf:26", "JOBS_QUEUE_URL"),
     ]
+
+
+def test_same_name_in_another_role_is_another_service(tmp_path: object) -> None:
+    """An RDS instance named like the application is its database, not one more deployment of
+    it; an ECS service named like a Kubernetes Deployment is the same service."""
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n"
+        "  selector: {matchLabels: {app: orders}}\n  template:\n"
+        "    metadata: {labels: {app: orders}}\n    spec:\n"
+        "      containers: [{name: orders, image: example/orders:1.0.0}]\n")
+    (root / "main.tf").write_text(
+        'resource "aws_db_instance" "orders" {\n  identifier = "orders"\n  engine = "postgres"\n}\n'
+        'resource "aws_ecs_service" "orders" {\n  name = "orders"\n}\n')
+    inv = build_context([root]).inventory
+    assert {n: [d.kind for d in s.deployments] for n, s in inv.services.items()} == {
+        "orders": ["Deployment", "aws_ecs_service"], "orders-db": ["aws_db_instance"]}
+
+
+def test_applications_keep_the_plain_name_whatever_the_order(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text(
+        'resource "aws_db_instance" "orders" {\n  identifier = "orders"\n}\n'
+        'resource "aws_elasticache_cluster" "orders" {\n  cluster_id = "orders"\n'
+        '  engine = "redis"\n}\n'
+        'resource "aws_lambda_function" "orders" {\n  function_name = "orders"\n'
+        '  role = "arn:aws:iam::111122223333:role/orders"\n}\n')
+    inv = build_context([root]).inventory
+    assert {n: [d.kind for d in s.deployments] for n, s in inv.services.items()} == {
+        "orders": ["aws_lambda_function"], "orders-cache": ["aws_elasticache_cluster"],
+        "orders-db": ["aws_db_instance"]}
