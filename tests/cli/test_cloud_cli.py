@@ -46,3 +46,16 @@ def test_literal_secrets_are_redacted_in_every_format(tmp_path: Path) -> None:
                        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEYq", "AKIAZ7R4BXQ3M5TWN2KD"):
             assert secret not in body, (fmt, secret)
         assert "MWC31" in body
+
+
+def test_comment_suppression_in_terraform(tmp_path: Path) -> None:
+    from meshward.pipeline import scan
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_db_instance" "a" {\n'
+        '  # meshward:ignore MWC02 reporting replica, reachable by the BI vendor by contract\n'
+        '  publicly_accessible = true\n}\n'
+        'resource "aws_db_instance" "b" {\n  publicly_accessible = true\n}\n')
+    result = scan([tmp_path], select=["MWC02"])
+    got = sorted((f.location.line, bool(f.suppressed_by)) for f in result.findings)
+    assert got == [(3, True), (6, False)]
