@@ -210,3 +210,22 @@ def test_idioms_make_a_service_with_its_security_group() -> None:
 
     w = cloud_facts(inv).workloads[0]
     assert [g.address for g in w.security_groups] == ["module.storefront.aws_security_group.app[0]"]
+
+
+def test_collection_functions_on_literal_values() -> None:
+    res, errors, _ = _load({"main.tf": (
+        'variable "zones" {\n  default = ["a", "b", "a"]\n}\n'
+        'locals {\n  tags = { team = "pay", env = "prod" }\n}\n'
+        'resource "aws_subnet" "s" {\n  count = length(distinct(var.zones))\n'
+        '  availability_zone = element(var.zones, count.index)\n}\n'
+        'resource "aws_sqs_queue" "q" {\n'
+        '  name = join("-", compact(flatten([["q"], [""], [keys(local.tags)]])))\n'
+        '  tags = { all = join(",", values(local.tags)), has = contains(var.zones, "b") }\n'
+        '  policy = length(aws_iam_role.r.arn)\n}\n')})
+    assert errors == []
+    by = {r.address: r.attributes for r in res}
+    assert by["aws_subnet.s[1]"] == {"availability_zone": "b"}
+    assert sorted(by) == ["aws_sqs_queue.q", "aws_subnet.s[0]", "aws_subnet.s[1]"]
+    assert by["aws_sqs_queue.q"]["name"] == "q-env-team"
+    assert by["aws_sqs_queue.q"]["tags"] == {"all": "prod,pay", "has": True}
+    assert by["aws_sqs_queue.q"]["policy"].expression == "length(aws_iam_role.r.arn)"

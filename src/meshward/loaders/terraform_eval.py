@@ -315,7 +315,74 @@ def _same(args: list[Any]) -> Any:
     return args[0]
 
 
+def _length(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], (list, dict, str)):
+        raise _Stop
+    return len(args[0])
+
+
+def _flatten(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], list):
+        raise _Stop
+    out: list[Any] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list) and depth < 20:
+                walk(item, depth + 1)
+            elif is_unknown(item):  # it may be a list itself: the result's shape is unknown
+                raise _Stop
+            else:
+                out.append(item)
+
+    walk(args[0], 0)
+    return out
+
+
+def _compact(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], list) or not known(args[0]):
+        raise _Stop
+    return [v for v in args[0] if v not in (None, "")]
+
+
+def _distinct(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], list) or not known(args[0]):
+        raise _Stop
+    out: list[Any] = []
+    for v in args[0]:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _keys(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], dict):
+        raise _Stop
+    return sorted(args[0])
+
+
+def _values(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], dict):
+        raise _Stop
+    return [args[0][k] for k in sorted(args[0])]
+
+
+def _element(args: list[Any]) -> Any:
+    if len(args) != 2 or not isinstance(args[0], list) or not args[0] \
+            or not isinstance(args[1], int) or isinstance(args[1], bool):
+        raise _Stop
+    return args[0][args[1] % len(args[0])]
+
+
+def _contains(args: list[Any]) -> Any:
+    if len(args) != 2 or not isinstance(args[0], list) or not known(args[0]):
+        raise _Stop
+    return args[1] in args[0]
+
+
 FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
+    "length": _length, "flatten": _flatten, "compact": _compact, "distinct": _distinct,
+    "keys": _keys, "values": _values, "element": _element, "contains": _contains,
     "jsonencode": _jsonencode, "merge": _merge, "concat": _concat, "join": _join,
     "lower": _one_string(str.lower), "upper": _one_string(str.upper),
     "trimspace": _one_string(str.strip), "format": _format, "coalesce": _coalesce,
