@@ -26,8 +26,9 @@ _TRAIL_REFS = ("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-
     rationale=(
         "Without a trail, API activity is kept only 90 days in the event history of each "
         "region, cannot be shipped to a log system and is not protected against deletion. "
-        "Reported once per Terraform root or live region that declares AWS resources but no "
-        "`aws_cloudtrail` (low confidence for Terraform: the trail may live in another stack)."
+        "Reported once for all the Terraform of a scan (a trail in any stack counts), and once "
+        "per live region read, when AWS resources are declared but no `aws_cloudtrail` (low "
+        "confidence for Terraform: the trail may live in a repository that was not scanned)."
     ),
     remediation="Create a multi-region trail with log file validation, delivered to a dedicated, "
                 "object-locked bucket in a logging account (or an organization trail).",
@@ -37,15 +38,19 @@ _TRAIL_REFS = ("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-
                   '  enable_log_file_validation = true\n}'),
 )
 def no_trail(ctx: ScanContext) -> Iterator[Hit]:
+    # A trail often lives in its own Terraform stack: all Terraform roots of the scan count as
+    # one place; a live account is judged per region read.
     by_env: dict[str, list[CloudResource]] = {}
     for r in ctx.inventory.cloud_resources:
         if r.provider == "aws" or r.type.startswith("aws_"):
-            by_env.setdefault(r.environment, []).append(r)
+            key = "Terraform" if r.environment.startswith("terraform:") else r.environment
+            by_env.setdefault(key, []).append(r)
     for env, items in sorted(by_env.items()):
         if any(r.type == "aws_cloudtrail" for r in items):
             continue
         first = min(items, key=lambda r: (r.location.path, r.location.line))
-        yield hit(ctx, first, f"{env}: {len(items)} AWS resource(s) and no CloudTrail trail",
+        where = "the scanned Terraform" if env == "Terraform" else env
+        yield hit(ctx, first, f"{where}: {len(items)} AWS resource(s) and no CloudTrail trail",
                   evidence="no aws_cloudtrail", key=env,
                   confidence=Confidence.MEDIUM if env.startswith("aws:") else None)
 
