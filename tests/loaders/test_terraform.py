@@ -229,3 +229,16 @@ def test_collection_functions_on_literal_values() -> None:
     assert by["aws_sqs_queue.q"]["name"] == "q-env-team"
     assert by["aws_sqs_queue.q"]["tags"] == {"all": "prod,pay", "has": True}
     assert by["aws_sqs_queue.q"]["policy"].expression == "length(aws_iam_role.r.arn)"
+
+
+def test_tfvars_precedence_and_modules_with_count_zero() -> None:
+    res, errors, notices = _load({
+        "main.tf": ('variable "env" {\n  default = "dev"\n}\nvariable "size" {\n  default = 1\n}\n'
+                    'resource "aws_sqs_queue" "q" {\n  name = "${var.env}-${var.size}"\n}\n'
+                    'module "off" {\n  source = "./m"\n  count = 0\n}\n'),
+        "m/main.tf": 'resource "aws_sqs_queue" "never" {\n  name = "x"\n}\n',
+        "terraform.tfvars": 'env = "staging"\nsize = 2\n',
+        "a.auto.tfvars": 'env = "prod"\n',
+    })
+    assert errors == [] and notices == []
+    assert [(r.address, r.attributes["name"]) for r in res] == [("aws_sqs_queue.q", "prod-2")]

@@ -176,7 +176,10 @@ def _variables(mod: _Module, inputs: dict[str, Any] | None, out: TerraformLoad) 
                                                           "terraform.tfvars.json")
             or Path(f.path).name.endswith((".auto.tfvars", ".auto.tfvars.json"))]
     others = [f for f in mod.tfvars if f not in auto]
-    chosen = sorted(auto, key=lambda f: f.path)
+    # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by
+    # name; a later file overrides an earlier one.
+    chosen = sorted(auto, key=lambda f: (not Path(f.path).name.startswith("terraform.tfvars"),
+                                         Path(f.path).name))
     if len(others) == 1:
         chosen.append(others[0])
         out.notice(f"{others[0].path}: applied as the variable file of {mod.folder} "
@@ -219,6 +222,9 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
             out.errors.append(InputError(call.path, call.line,
                                          f"module {name} calls itself (cycle): not followed"))
             continue
+        count = call.attrs.get("count")
+        if count is not None and evaluate(count, scope) == 0:
+            continue  # count = 0: the module creates nothing
         inputs = {k: evaluate(a, scope) for k, a in call.attrs.items()
                   if k not in ("source", "version", "count", "for_each", "providers",
                                "depends_on")}
