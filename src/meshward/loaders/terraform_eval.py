@@ -125,7 +125,7 @@ def reference(parts: list[str], scope: Scope) -> Any:
         value = scope.iterators[head]
         rest = parts[1:]
     elif head == "data" and len(parts) >= 4 and parts[1] == "aws_iam_policy_document" \
-            and parts[3] == "json":
+            and parts[3] in ("json", "minified_json"):
         block = scope.data.get((parts[1], parts[2]))
         return policy_document(block, scope) if block is not None else unknown(expr)
     else:
