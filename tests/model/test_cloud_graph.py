@@ -189,3 +189,36 @@ def test_applications_keep_the_plain_name_whatever_the_order(tmp_path: object) -
     assert {n: [d.kind for d in s.deployments] for n, s in inv.services.items()} == {
         "orders": ["aws_lambda_function"], "orders-cache": ["aws_elasticache_cluster"],
         "orders-db": ["aws_db_instance"]}
+
+
+def test_instance_ports_come_from_its_security_groups(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text('''
+resource "aws_security_group" "vm" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+  ingress {
+    from_port   = 8080
+    to_port     = 8081
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+  ingress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    self        = true
+  }
+}
+resource "aws_instance" "legacy" {
+  vpc_security_group_ids = [aws_security_group.vm.id]
+}
+''')
+    inv = build_context([root]).inventory
+    assert inv.services["legacy"].deployments[0].ports == [22, 8080, 8081]

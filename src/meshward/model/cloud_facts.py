@@ -160,6 +160,13 @@ def _workload(facts: CloudFacts, r: CloudResource, spec: tuple[str, tuple[str, .
             port = as_int(lis.get("lb_port"))
             if port:
                 w.ports.append(port)
+    if not w.ports and r.type == "aws_instance":
+        # an instance declares no ports: the ones its security groups open are its ports
+        for sg in w.security_groups:
+            for rule in facts.rules_of(sg):
+                if rule.from_port is not None and rule.to_port is not None \
+                        and not rule.all_ports and rule.to_port - rule.from_port < 10:
+                    w.ports.extend(range(rule.from_port, rule.to_port + 1))
     w.ports = sorted(set(w.ports))
     return w
 
