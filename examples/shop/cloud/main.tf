@@ -129,6 +129,14 @@ resource "aws_ecs_task_definition" "payments" {
     secrets = [
       { name = "STRIPE_KEY", valueFrom = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:payments/stripe" },
     ]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.payments.name
+        awslogs-region        = var.region
+        awslogs-stream-prefix = "payments"
+      }
+    }
   }])
 }
 

@@ -226,3 +226,38 @@ def no_retention(ctx: ScanContext) -> Iterator[Hit]:
         if days is None or days == 0:
             yield hit(ctx, lg, f"log group {lg.ref} has no retention period",
                       lg.at("retention_in_days"), "retention_in_days unset")
+
+
+@rule(
+    id="MWC45",
+    title="ECS container without a log driver",
+    severity=Severity.LOW,
+    practices=("LOG-COLLECT",),
+    targets=("cloud",),
+    confidence=Confidence.MEDIUM,
+    cwe="CWE-778",
+    references=("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html",),
+    rationale=(
+        "A container definition without `logConfiguration` writes its logs nowhere a log "
+        "system can read them (on Fargate they are simply lost): the service's security "
+        "events never reach CloudWatch, FireLens or the SIEM."
+    ),
+    remediation="Give every container a `logConfiguration` (`awslogs` to a log group with "
+                "retention, or `awsfirelens` to your log pipeline).",
+    example_fail='container_definitions = jsonencode([{ name = "orders", image = "orders:1.4.2" }])',
+    example_pass=('container_definitions = jsonencode([{ name = "orders", image = "orders:1.4.2",\n'
+                  '  logConfiguration = { logDriver = "awslogs", options = { ... } } }])'),
+)
+def no_log_driver(ctx: ScanContext) -> Iterator[Hit]:
+    from meshward.model.cloud_facts import containers
+
+    for task in resources(ctx, "aws_ecs_task_definition"):
+        raw = task.get("container_definitions")
+        if is_unknown(raw):
+            continue
+        missing = [str(c.get("name", "?")) for c in containers(task)
+                   if c.get("logConfiguration") is None]
+        if missing:
+            yield hit(ctx, task, f"task definition {task.ref}: container(s) {', '.join(missing)} "
+                      "have no logConfiguration", task.at("container_definitions"),
+                      "no logConfiguration", key=f"{task.ref}:{','.join(missing)}")
