@@ -60,6 +60,10 @@ def test_root_module_with_tfvars_locals_modules_and_meta_arguments() -> None:
     assert tree.notices == [
         "main.tf:34: module vpc_registry (source terraform-aws-modules/vpc/aws) is not in the "
         "scanned tree: not followed (scan its code or a plan)",
+        "Terraform: 1 attribute value(s) depend on variables without a value, data sources or "
+        "functions meshward does not evaluate (first: main.tf:70 ami = data.aws_ami.al2023.id); "
+        "rules do not judge them: give the variables in terraform.tfvars, or scan a plan "
+        "(`terraform show -json plan.out`)",
         "Terraform resources of providers meshward has no cloud rules for were read but not "
         "judged: random (1)",
     ]
@@ -242,3 +246,16 @@ def test_tfvars_precedence_and_modules_with_count_zero() -> None:
     })
     assert errors == [] and notices == []
     assert [(r.address, r.attributes["name"]) for r in res] == [("aws_sqs_queue.q", "prod-2")]
+
+
+def test_values_unknown_for_want_of_input_are_counted_in_one_notice() -> None:
+    _, _, notices = _load({"main.tf": (
+        'variable "cidr" {}\n'
+        'resource "aws_vpc" "v" {\n  cidr_block = var.cidr\n}\n'
+        'resource "aws_subnet" "s" {\n  vpc_id = aws_vpc.v.id\n'
+        '  availability_zone = data.aws_availability_zones.all.names[0]\n}\n')})
+    assert notices == [
+        "Terraform: 2 attribute value(s) depend on variables without a value, data sources or "
+        "functions meshward does not evaluate (first: main.tf:3 cidr_block = var.cidr); rules "
+        "do not judge them: give the variables in terraform.tfvars, or scan a plan (`terraform "
+        "show -json plan.out`)"]

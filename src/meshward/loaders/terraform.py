@@ -103,6 +103,7 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
         if mod.files and folder not in called:
             env = f"terraform:{_env_name(folder, mod)}"
             _instantiate(mod, modules, None, "", env, out, [folder])
+    _unresolved_notice(out)
     others: dict[str, int] = {}
     for r in out.resources:
         if r.provider not in KNOWN_PROVIDERS:
@@ -150,6 +151,32 @@ def _parse_all(sources: list[SourceFile]) -> list[_Parsed]:
             return [p for part in pool.map(_parse_chunk, chunks) for p in part]
     except (OSError, RuntimeError):  # no fork or no processes here: parse in this one
         return _parse_chunk(sources)
+
+
+_DATA_REF = re.compile(r"\bdata\.[\w\-]+\.[\w\-]+")
+_OTHER_RESOURCE = re.compile(r"(?<![\w.\-])(?:module\.[\w\-]+\.)*[a-z][a-z0-9]*_[a-z0-9_]+\.[\w\-]+")
+
+
+def _unresolved_notice(out: TerraformLoad) -> None:
+    """Say once how many values stayed unknown for want of an input (not for referring to
+    another resource, which only apply can know), and where the first one is."""
+    count = 0
+    first = ""
+    for r in out.resources:
+        for key, value in r.attributes.items():
+            if not is_unknown(value):
+                continue
+            expr = str(getattr(value, "expression", ""))
+            if _OTHER_RESOURCE.search(_DATA_REF.sub("", expr)):
+                continue  # names another resource: known after apply, and followed as a reference
+            count += 1
+            if not first:
+                first = f"{r.location.path}:{r.line_of(key)} {key} = {expr[:60]}"
+    if count:
+        out.notice(f"Terraform: {count} attribute value(s) depend on variables without a value, "
+                   f"data sources or functions meshward does not evaluate (first: {first}); "
+                   "rules do not judge them: give the variables in terraform.tfvars, or scan a "
+                   "plan (`terraform show -json plan.out`)")
 
 
 def _local_source(folder: str, call: Block) -> str | None:
