@@ -222,3 +222,31 @@ resource "aws_instance" "legacy" {
 ''')
     inv = build_context([root]).inventory
     assert inv.services["legacy"].deployments[0].ports == [22, 8080, 8081]
+
+
+def test_kubernetes_services_reach_managed_datastores_by_endpoint(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n"
+        "  selector: {matchLabels: {app: orders}}\n  template:\n"
+        "    metadata: {labels: {app: orders}}\n    spec:\n"
+        "      containers:\n        - name: orders\n          image: example/orders:1.0.0\n"
+        "          env:\n            - name: DATABASE_URL\n"
+        "              value: postgres://app:pw@orders-db.c9akciq32.eu-west-1.rds.amazonaws.com:5432/orders\n"
+        "            - name: REDIS_HOST\n"
+        "              value: master.sessions.abc123.euw1.cache.amazonaws.com\n")
+    (root / "main.tf").write_text(
+        'resource "aws_db_instance" "orders" {\n  identifier = "orders-db"\n  engine = "postgres"\n}\n'
+        'resource "aws_elasticache_replication_group" "sessions" {\n'
+        '  replication_group_id = "sessions"\n  description = "sessions"\n}\n')
+    graph = build_context([root]).graph
+    got = sorted((e.source, e.target, ev.detail, str(ev.location))
+                 for e in graph.edges.values() for ev in e.evidence)
+    assert got == [
+        ("orders", "orders-db", "DATABASE_URL=postgres://app:***@orders-db.c9akciq32.eu-west-1"
+         ".rds.amazonaws.com:5432/orders", "app.yaml:13"),
+        ("orders", "sessions", "REDIS_HOST=master.sessions.abc123.euw1.cache.amazonaws.com",
+         "app.yaml:15"),
+    ]
