@@ -259,3 +259,17 @@ def test_values_unknown_for_want_of_input_are_counted_in_one_notice() -> None:
         "functions meshward does not evaluate (first: main.tf:3 cidr_block = var.cidr); rules "
         "do not judge them: give the variables in terraform.tfvars, or scan a plan (`terraform "
         "show -json plan.out`)"]
+
+
+def test_modules_with_for_each_are_instantiated_per_key() -> None:
+    res, errors, _ = _load({
+        "main.tf": ('module "svc" {\n  source = "./svc"\n  for_each = toset(["orders", "payments"])\n'
+                    '  name = each.key\n}\n'),
+        "svc/main.tf": ('variable "name" {}\nresource "aws_sqs_queue" "q" {\n'
+                        '  name = "${var.name}-jobs"\n}\n'),
+    })
+    assert errors == []
+    assert [(r.address, r.attributes["name"], str(r.location)) for r in res] == [
+        ('module.svc["orders"].aws_sqs_queue.q', "orders-jobs", "svc/main.tf:2"),
+        ('module.svc["payments"].aws_sqs_queue.q', "payments-jobs", "svc/main.tf:2"),
+    ]

@@ -249,14 +249,18 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
             out.errors.append(InputError(call.path, call.line,
                                          f"module {name} calls itself (cycle): not followed"))
             continue
-        count = call.attrs.get("count")
-        if count is not None and evaluate(count, scope) == 0:
-            continue  # count = 0: the module creates nothing
-        inputs = {k: evaluate(a, scope) for k, a in call.attrs.items()
-                  if k not in ("source", "version", "count", "for_each", "providers",
-                               "depends_on")}
-        scope.modules[name] = _instantiate(child, modules, inputs, f"{prefix}module.{name}.",
-                                           env, out, [*stack, target], name)
+        instances = _instances(call, scope, out)
+        if instances is None:
+            continue  # count = 0 or an empty for_each: the module creates nothing
+        for suffix, inst_scope in instances:
+            inputs = {k: evaluate(a, inst_scope) for k, a in call.attrs.items()
+                      if k not in ("source", "version", "count", "for_each", "providers",
+                                   "depends_on")}
+            child_outputs = _instantiate(child, modules, inputs,
+                                         f"{prefix}module.{name}{suffix}.", env, out,
+                                         [*stack, target], name + suffix)
+            if len(instances) == 1 and not suffix:
+                scope.modules[name] = child_outputs
     for block in mod.blocks("resource"):
         if len(block.labels) < 2:
             out.errors.append(InputError(block.path, block.line,
