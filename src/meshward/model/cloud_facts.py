@@ -227,7 +227,7 @@ def _roles(facts: CloudFacts, w: CloudWorkload, r: CloudResource, value: Any,
     if value is None or value == "":
         return
     found = facts.index.follow(value, frm or r, "aws_iam_role")
-    w.roles.extend(x for x in found if x not in w.roles)
+    w.roles.extend(x for x in found if all(x is not y for y in w.roles))
     if found:
         w.role_refs.extend(x.ref for x in found)
     elif isinstance(value, str):
