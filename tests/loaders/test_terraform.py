@@ -84,8 +84,8 @@ def test_malformed_hcl_is_an_input_error_and_other_files_are_read() -> None:
     tree = load_tree(TF / "bad")
     assert [r.address for r in tree.cloud_resources] == ["aws_ecr_repository.still_read"]
     assert [e.render() for e in tree.errors] == [
-        "broken.tf:7: HCL syntax error: unexpected end of line (fix the syntax (terraform "
-        "validate shows it); the rest was scanned)"]
+        "broken.tf:7: HCL syntax error: unexpected end of line (fix the syntax (`terraform "
+        "fmt` points at it, offline); the rest was scanned)"]
 
 
 def _load(files: dict[str, str]) -> tuple[list[CloudResource], list[str], list[str]]:
