@@ -303,3 +303,13 @@ def test_modules_installed_by_terraform_init_are_followed(tmp_path: Path) -> Non
             ".terraform/modules/edge/modules/logs/main.tf:1", {"name": "/edge"}),
     }
     assert tree.errors == [] and tree.notices == []
+
+
+def test_unreadable_terraform_files_are_input_errors(tmp_path: Path) -> None:
+    (tmp_path / "blob.tf").write_bytes(b"\x00\x01\x02" * 50)
+    (tmp_path / "ok.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    tree = load_tree(tmp_path)
+    assert [r.address for r in tree.cloud_resources] == ["aws_sqs_queue.q"]
+    assert [e.render() for e in tree.errors] == [
+        "blob.tf: binary file where a text manifest was expected (exclude it or fix its "
+        "encoding)"]
