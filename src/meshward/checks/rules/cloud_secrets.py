@@ -161,3 +161,44 @@ def secret_not_managed(ctx: ScanContext) -> Iterator[Hit]:
         yield hit(ctx, res, f"{res.ref} {what}: {name} is set in clear {shown}, not from a "
                   "secret manager reference", where, f"{name} in environment",
                   key=f"{res.ref}:{name}")
+
+
+_DB_PASSWORDS = {"aws_db_instance": ("password", "manage_master_user_password"),
+                 "aws_rds_cluster": ("master_password", "manage_master_user_password"),
+                 "aws_docdb_cluster": ("master_password", "manage_master_user_password"),
+                 "aws_redshift_cluster": ("master_password", "manage_master_password")}
+
+
+@rule(
+    id="MWC33",
+    title="Database master password set in Terraform instead of a secret manager",
+    severity=Severity.MEDIUM,
+    practices=("SEC-MANAGER",),
+    targets=("cloud",),
+    cwe="CWE-256",
+    references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html",),
+    rationale=(
+        "A `password`/`master_password` given to Terraform (literal, variable or random) is "
+        "stored in clear in the state and plan files, and never rotates. RDS, Aurora, "
+        "DocumentDB and Redshift can keep the master password in Secrets Manager themselves, "
+        "with rotation."
+    ),
+    remediation="Drop the password argument and set `manage_master_user_password = true` "
+                "(Redshift: `manage_master_password = true`); applications read it from the "
+                "generated secret.",
+    example_fail=('resource "aws_db_instance" "orders" {\n  username = "orders"\n'
+                  '  password = var.db_password\n}'),
+    example_pass=('resource "aws_db_instance" "orders" {\n  username = "orders"\n'
+                  '  manage_master_user_password = true\n}'),
+)
+def db_password_in_state(ctx: ScanContext) -> Iterator[Hit]:
+    for rtype, (attr, managed) in _DB_PASSWORDS.items():
+        for r in resources(ctx, rtype):
+            value = r.get(attr)
+            if value is None or value == "" or r.get(managed) is True:
+                continue
+            how = (f"from {getattr(value, 'expression', '')}" if is_unknown(value)
+                   else "as a literal")
+            yield hit(ctx, r, f"{r.type} {r.ref} gets its master password {how}: it is kept in "
+                      "clear in the Terraform state", r.at(attr), f"{attr} set",
+                      severity=Severity.HIGH if isinstance(value, str) else None)
