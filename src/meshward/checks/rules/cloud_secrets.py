@@ -3,6 +3,8 @@ definitions, Lambda environments and user_data, secrets not taken from a secret 
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,15 +119,32 @@ def literal_secrets(ctx: ScanContext) -> Iterator[Hit]:
                       key=f"{res.ref}:{name}:{m.digest}",
                       confidence=m.confidence)
     for res in resources(ctx, "aws_instance", "aws_launch_template", "aws_launch_configuration"):
-        data = res.get("user_data")
-        text = data if isinstance(data, str) else (
-            str(getattr(data, "expression", "")) if is_unknown(data) else "")
-        if not text:
-            continue
-        for m in scan_text("user_data.sh", text).matches:
-            yield hit(ctx, res, f"{res.ref} user_data line {m.line} holds a literal {m.title} "
-                      f"({m.redacted})", res.at("user_data"), f"{m.key or 'value'}={m.redacted}",
-                      key=f"{res.ref}:user_data:{m.digest}", confidence=m.confidence)
+        for attr in ("user_data", "user_data_base64"):
+            text = _user_data_text(res.get(attr))
+            if not text:
+                continue
+            for m in scan_text("user_data.sh", text).matches:
+                yield hit(ctx, res, f"{res.ref} {attr} line {m.line} holds a literal {m.title} "
+                          f"({m.redacted})", res.at(attr), f"{m.key or 'value'}={m.redacted}",
+                          key=f"{res.ref}:{attr}:{m.digest}", confidence=m.confidence)
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/\s]+={0,2}\s*$")
+
+
+def _user_data_text(value: Any) -> str:
+    """user_data as the instance reads it: launch templates and the API hold it base64-encoded;
+    an unresolved template still shows its literal text."""
+    if is_unknown(value):
+        return str(getattr(value, "expression", ""))
+    if not isinstance(value, str) or not value:
+        return ""
+    if len(value) >= 16 and _BASE64.match(value):
+        try:
+            return base64.b64decode("".join(value.split()), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return value
+    return value
 
 
 @rule(
