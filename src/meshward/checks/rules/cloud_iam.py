@@ -149,7 +149,8 @@ def admin_policy(ctx: ScanContext) -> Iterator[Hit]:
     references=_REFS,
     rationale=(
         "When several services assume one role, each gets the union of everything they all "
-        "need, and CloudTrail cannot tell which service made a call."
+        "need, and CloudTrail cannot tell which service made a call. Kubernetes workloads "
+        "count through their ServiceAccount's `eks.amazonaws.com/role-arn` (IRSA)."
     ),
     remediation="Give each service (each ECS task definition, Lambda function, instance profile) its own role.",
     example_fail="two aws_ecs_task_definition with task_role_arn = aws_iam_role.shared.arn",
@@ -157,12 +158,8 @@ def admin_policy(ctx: ScanContext) -> Iterator[Hit]:
 )
 def shared_role(ctx: ScanContext) -> Iterator[Hit]:
     f = facts(ctx)
-    users: dict[int, set[str]] = {}
-    for w in f.workloads:
-        for role in w.roles:
-            users.setdefault(id(role), set()).add(w.service)
     for role in resources(ctx, "aws_iam_role"):
-        names = sorted(users.get(id(role), ()))
+        names = f.role_users(role)
         if len(names) > 1:
             yield hit(ctx, role, f"role {role.ref} is used by {len(names)} services: "
                       f"{', '.join(names)}", evidence=", ".join(names))
