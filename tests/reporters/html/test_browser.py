@@ -16,7 +16,10 @@ from tests.conftest import CORPUS, REPO
 from tests.reporters.html.browser import Page, chromium, dump_dom
 
 SHOP = REPO / "examples" / "shop"
-SHOP_SERVICES = {"catalog", "orders", "payments", "postgres", "redis", "web", "worker"}
+SHOP_SERVICES = {
+    "catalog", "orders", "payments", "postgres", "redis", "web", "worker",
+    "shop-payments",  # the load balancer of examples/shop/cloud
+}
 # Bounds the large reports must render within on the CI machine (2 shared cores).
 SYNTHETIC_SERVICES = 1500
 SYNTHETIC_RENDER_BOUND_S = 60.0
