@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from meshward.config import Config, find_config, load_config
 from meshward.errors import UsageError
@@ -14,6 +15,21 @@ from meshward.findings.suppress import apply_baseline, read_baseline
 from meshward.reporters.interface import OutputFormat, Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def positive(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a number of this kind above zero."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError("must be positive")
+        return value
+
+    return parse
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule
-from meshward.findings.finding import Severity
+from meshward.findings.finding import Mode, Severity
 
 _DOC = "https://github.com/meshward/meshward/blob/main/docs/images.md"
 _DIST = "https://github.com/opencontainers/distribution-spec/blob/main/spec.md"
@@ -32,6 +32,7 @@ def _check(id: str, title: str, severity: Severity, practices: tuple[str, ...], 
     return Rule(id=id, title=title, severity=severity, practices=practices, rationale=rationale,
                 remediation=remediation, check=_live, references=(*refs, _DOC),
                 targets=("kubernetes", "compose", "dockerfile"), cwe=cwe,
+                mode=Mode.VERIFY, command="images",
                 example_fail="meshward images deploy/   # the registry or Notary disagrees",
                 example_pass="meshward images deploy/   # digest, signature and trust data hold")
 

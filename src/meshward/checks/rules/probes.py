@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule
-from meshward.findings.finding import Severity
+from meshward.findings.finding import Mode, Severity
 
 _JWT = ("AUTH-JWT", "AUTH-PENTEST")
 _RFC8725 = "https://www.rfc-editor.org/rfc/rfc8725"
@@ -28,6 +28,7 @@ def _probe(id: str, title: str, severity: Severity, practices: tuple[str, ...], 
     return Rule(id=id, title=title, severity=severity, practices=practices, rationale=rationale,
                 remediation=remediation, check=_static, references=(*refs, _PROBE_DOC),
                 targets=("files",), cwe=cwe,
+                mode=Mode.VERIFY, command="probe",
                 example_fail="meshward probe targets.yaml   # the endpoint accepts the request",
                 example_pass="meshward probe targets.yaml   # the endpoint rejects it")
 

@@ -31,6 +31,7 @@ def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
     title="Image has a known vulnerability (scanner report or SBOM)",
     severity=Severity.MEDIUM,
     practices=("SUP-VULN",),
+    command="scan, images",
     targets=("files",),
     cwe="CWE-1395",
     rationale=(
@@ -59,6 +60,7 @@ def reported_vulnerability(ctx: ScanContext) -> Iterator[Hit]:
     title="OS package of an image matches an OSV advisory",
     severity=Severity.MEDIUM,
     practices=("SUP-VULN",),
+    command="scan, images",
     targets=("files",),
     cwe="CWE-1395",
     rationale=(
@@ -86,6 +88,7 @@ def osv_image_package(ctx: ScanContext) -> Iterator[Hit]:
     title="Locked dependency matches an OSV advisory",
     severity=Severity.MEDIUM,
     practices=("SUP-VULN",),
+    command="scan, images",
     targets=("files",),
     cwe="CWE-1395",
     rationale=(

@@ -46,7 +46,8 @@ class DetectorInfo:
         return DetectorRule(id=self.id, title=self.title, severity=self.severity,
                     practices=self.practices, rationale=self.rationale,
                     remediation=self.remediation, check=_no_check, confidence=self.confidence,
-                    references=self.references, targets=("files",))
+                    references=self.references, targets=("files",), mode=Mode.WATCH,
+                    command="watch")
 
 
 def _no_check(_ctx: object) -> list[Hit]:
@@ -58,8 +59,8 @@ class DetectorRule(Rule):
     """A detector seen as a rule by the reporters; its help lives in docs/detectors/."""
 
     @property
-    def help_uri(self) -> str:
-        return f"https://github.com/meshward/meshward/blob/main/docs/detectors/{self.id}.md"
+    def doc_path(self) -> str:
+        return f"detectors/{self.id}.md"
 
 
 @dataclass
