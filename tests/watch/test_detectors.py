@@ -182,6 +182,19 @@ def test_mww06_fires_on_falco_warning_and_critical(feed: Feed) -> None:
     assert found[0].practices == ("LOG-ANOMALY", "LOG-RUNTIME")
 
 
+def test_mww06_alert_carries_pod_identity_and_addresses_as_data(feed: Feed) -> None:
+    import json
+
+    [f] = feed([s.falco("Warning")])
+    assert (f.resource, f.identity, f.source) == (
+        ResourceRef("Pod", "payments-5b4c3d2e1f-p9zrt", "shop"), "root", "")
+    assert ("container_id", "3ad7c2f9b1e4") in f.extra and ("node", "node-2") in f.extra
+    doc = json.loads(s.falco("Critical", rule="Outbound Connection to C2 Servers"))
+    doc["output_fields"] |= {"fd.rip": "198.51.100.77", "fd.cip": "10.244.2.9"}
+    [net] = feed([json.dumps(doc)])
+    assert net.source == "198.51.100.77"  # the remote end, never the container id
+
+
 def test_mww06_silent_on_notice_and_informational(feed: Feed) -> None:
     assert feed([s.falco("Notice"), s.falco("Informational"), s.falco("Debug")]) == []
 
