@@ -193,6 +193,11 @@ def test_mww06_alert_carries_pod_identity_and_addresses_as_data(feed: Feed) -> N
     doc["output_fields"] |= {"fd.rip": "198.51.100.77", "fd.cip": "10.244.2.9"}
     [net] = feed([json.dumps(doc)])
     assert net.source == "198.51.100.77"  # the remote end, never the container id
+    bare = json.loads(s.falco("Warning"))
+    del bare["hostname"], bare["output_fields"]["container.id"]
+    [quiet] = feed([json.dumps(bare)])
+    assert {k for k, _ in quiet.extra} == {"format", "time", "owner", "falco_rule", "priority",
+                                           "image", "command"}  # nothing empty
 
 
 def test_mww06_silent_on_notice_and_informational(feed: Feed) -> None:

@@ -56,8 +56,9 @@ class Detect(Detector):
             identity=ev.user, source=ev.extra.get("fd.rip") or ev.extra.get("fd.cip", ""),
             resource=ResourceRef("Pod", ev.pod, ev.namespace) if ev.pod else None,
             severity=severity,
-            extra=[("falco_rule", ev.rule), ("priority", ev.priority),
-                   ("image", ev.extra.get("container.image.repository", "")),
-                   ("command", ev.extra.get("proc.cmdline", "")),
-                   ("container_id", ev.extra.get("container.id", "")),
-                   ("node", ev.extra.get("hostname", ""))])]
+            extra=[(k, v) for k, v in (
+                ("falco_rule", ev.rule), ("priority", ev.priority),
+                ("image", ev.extra.get("container.image.repository", "")),
+                ("command", ev.extra.get("proc.cmdline", "")),
+                ("container_id", ev.extra.get("container.id", "")),
+                ("node", ev.extra.get("hostname", ""))) if v])]
