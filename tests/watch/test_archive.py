@@ -139,3 +139,22 @@ def test_unsealed_tail_is_a_note_and_sealed_on_restart(tmp_path: Path) -> None:
     result = verify(folder)
     assert (result.ok, result.lines) == (True, 2)
     assert any("recovered" in n for n in result.notes)
+
+
+def test_missing_public_key_says_what_to_do(archive: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (archive / "archive.pub").unlink()
+    assert main(["archive", "verify", str(archive)]) == 2
+    err = capsys.readouterr().err
+    assert f"{archive / 'archive.pub'}: no public key there; pass --key PUB" in err
+    assert "Errno" not in err
+
+
+def test_writing_with_the_default_key_to_an_archive_of_another_key_names_it(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from meshward.errors import UsageError
+    from meshward.watch import archive as module
+
+    default = tmp_path / "home" / "archive.key"
+    monkeypatch.setattr(module, "default_key_path", lambda: default)
+    with pytest.raises(UsageError, match=f"signed with another key than {default}$"):
+        ArchiveWriter(archive, None)

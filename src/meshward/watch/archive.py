@@ -109,7 +109,8 @@ class ArchiveWriter:
         self.folder = folder
         self.messages: list[str] = []
         folder.mkdir(parents=True, exist_ok=True)
-        self.key, message = load_or_create_key(key_path or default_key_path())
+        key_path = key_path or default_key_path()
+        self.key, message = load_or_create_key(key_path)
         if message:
             self.messages.append(message)
         pub = public_pem(self.key.public_key())
@@ -252,6 +253,9 @@ class VerifyResult:
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
+    if not path.is_file():
+        raise UsageError(f"{path}: no public key there; pass --key PUB (the copy of archive.pub "
+                         "kept outside the archive), or check that this is a watch archive")
     try:
         key = serialization.load_pem_public_key(path.read_bytes())
     except (ValueError, OSError) as exc:
