@@ -20,8 +20,20 @@ _TRIVY = "https://trivy.dev/latest/docs/configuration/reporting/#json"
 _GRYPE = "https://github.com/anchore/grype#supported-sources"
 
 
+_NEEDS = {
+    "MWV01": "no Trivy/Grype JSON report or SBOM with vulnerability data among the scanned files",
+    "MWV02": "no SBOM package list together with an OSV export (`osv:` in .meshward.yaml)",
+    "MWV03": "no lockfile in the tree together with an OSV export (`osv:` in .meshward.yaml)",
+}
+
+
 def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
-    for vh in collected_for(ctx).hits:
+    collected = collected_for(ctx)
+    if rule_id not in collected.ran:
+        ctx.not_run.add(rule_id)  # SUP-VULN is not "met" for want of data
+        ctx.notice(f"not run: {rule_id}: {_NEEDS[rule_id]}")
+        return
+    for vh in collected.hits:
         if vh.rule_id == rule_id:
             yield vh.hit
 
