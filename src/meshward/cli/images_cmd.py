@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         findings += vuln.findings
         notices += vuln.notices
         errors += vuln.errors
-        ran |= {"MWV01", "MWV02", "MWV03"} if args.osv is not None else {"MWV01"}
+        ran |= vuln.ran  # an SBOM without vulnerability data and no --osv is no MWV01 pass
     notices.append(f"{result.images} image(s) in {result.uses} place(s); "
                    f"{result.requests} request(s) in {result.duration_s:.2f} s")
     base = args.paths[0] if args.paths[0].is_dir() else args.paths[0].parent

@@ -38,6 +38,7 @@ class VulnResult:
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    ran: set[str] = field(default_factory=set)  # the rules that had data to check
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,4 +353,4 @@ def vulnerability_findings(inventory: Inventory, *, reports: Sequence[Path] = ()
             seen.add(f.fingerprint)
             findings.append(f)
     findings.sort(key=Finding.sort_key)
-    return VulnResult(findings, out.notices, out.errors)
+    return VulnResult(findings, out.notices, out.errors, out.ran)
