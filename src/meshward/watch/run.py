@@ -169,7 +169,8 @@ def send_test_alerts(sinks: list[Sink], timeout: float = 10.0) -> list[Delivery]
         try:
             sink.send(finding)
         except SinkError as exc:
-            out.append(Delivery(sink.label, False, exc.render()))
+            # the error names the sink already, and the report line starts with it
+            out.append(Delivery(sink.label, False, exc.render().removeprefix(f"{sink.label}: ")))
             continue
         out.append(sink.confirm(marker, timeout))
     for sink in sinks:
