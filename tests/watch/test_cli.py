@@ -88,7 +88,26 @@ def test_sarif_carries_identity_and_source(tmp_path: Path, capsys) -> None:  # t
     assert result["properties"]["source"] == "10.244.1.21"
     assert result["properties"]["mode"] == "watch"
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert rules[:6] == ["MWW01", "MWW02", "MWW03", "MWW04", "MWW05", "MWW06"]
+    # only an audit log was read: the detectors of audit events ran, the others did not
+    assert rules == ["MWW03", "MWW04", "MWW05", "MWW07"]
+    assert rules[run["results"][0]["ruleIndex"]] == "MWW03"
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolConfigurationNotifications"]]
+    assert "not run: MWW01, MWW02, MWW08, MWW09: no access-log (Envoy, Istio, Linkerd, nginx) " \
+           "event in the logs read" in notes
+    assert "not run: MWW06: no Falco event in the logs read" in notes
+
+
+def test_practices_are_not_met_by_detectors_without_events(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "access.log"
+    log.write_text(s.istio_outbound("web", "orders", 9000) + "\n", encoding="utf-8")
+    assert main(["watch", str(FLEET), "--logs", str(log), "-f", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    status = {p["code"]: (p["status"], p["rules"]) for p in doc["summary"]["practices"]}
+    assert status["LOG-ANOMALY"] == ("met", ["MWW01", "MWW02", "MWW08", "MWW09"])
+    assert status["LOG-RUNTIME"] == ("not checked", [])  # no Falco line was read
+    assert status["SEC-LEASTPRIV"] == ("not checked", [])  # no audit event was read
+    assert "not run: MWW03, MWW04, MWW05, MWW07: no Kubernetes audit event in the logs read" \
+        in doc["notices"]
 
 
 def test_since_and_clean_logs_exit_0(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

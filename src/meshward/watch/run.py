@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +18,9 @@ from meshward.model.source import Location
 from meshward.watch.archive import ArchiveWriter
 from meshward.watch.context import Thresholds, WatchContext
 from meshward.watch.detectors import all_detectors
+from meshward.watch.detectors.interface import DetectorInfo
 from meshward.watch.engine import Watcher
+from meshward.watch.event import ACCESS, AUDIT, RUNTIME
 from meshward.watch.reader import RawLine, expand, follow, read_all
 from meshward.watch.sinks.interface import Delivery, Sink, SinkError
 from meshward.watch.state import State
@@ -67,6 +70,22 @@ class WatchResult:
     files: int = 0
     lines: int = 0
     duration_s: float = 0.0
+    ran: tuple[str, ...] = ()  # detectors that were given events of their kind
+
+
+_KIND_NAMES = {ACCESS: "access-log (Envoy, Istio, Linkerd, nginx)",
+               AUDIT: "Kubernetes audit", RUNTIME: "Falco"}
+
+
+def _not_run(infos: list[DetectorInfo], kinds: Counter[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The detectors that saw events of their kind, and a notice per kind no line gave."""
+    ran = tuple(i.id for i in infos if any(kinds[k] for k in i.kinds))
+    notices = []
+    for kind, name in _KIND_NAMES.items():
+        idle = [i.id for i in infos if kind in i.kinds and i.id not in ran]
+        if idle:
+            notices.append(f"not run: {', '.join(idle)}: no {name} event in the logs read")
+    return ran, notices
 
 
 def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
@@ -145,7 +164,8 @@ def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
     for label, n in sink_failures.items():
         result.notices.append(f"{n} alert(s) not delivered to {label}")
     result.findings = kept
-    result.notices = watcher.notices() + result.notices
+    result.ran, idle = _not_run([d.info for d in watcher.detectors], watcher.stats.kinds)
+    result.notices = watcher.notices() + idle + result.notices
     result.lines = watcher.stats.lines
     result.duration_s = time.perf_counter() - started
     return result
