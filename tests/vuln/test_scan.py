@@ -87,3 +87,21 @@ def test_sup_vuln_is_not_met_without_vulnerability_data(tmp_path: Path) -> None:
     (tmp_path / "trivy.json").write_text(json.dumps(clean))
     scanned = scan([tmp_path], Config(), today=dt.date(2026, 11, 23), select=["MWV*"])
     assert status(scanned) == ("met", ("MWV01",))  # a report that lists none is a pass
+
+
+def test_text_report_groups_vulnerabilities_per_service_and_image(capsys) -> None:  # type: ignore[no-untyped-def]
+    from meshward.cli.main import main
+    from tests.conftest import FIXTURES
+
+    assert main(["scan", str(FIXTURES / "rules" / "MWV01" / "fail"), "--select", "MWV01"]) == 1
+    out = capsys.readouterr().out
+    block = out.split("Vulnerabilities per service and image (2)\n", 1)[1].split("\n\n", 1)[0]
+    assert block.splitlines() == [
+        "  service web",
+        "    Image/docker.io/library/python:3.12-slim: 1 high; 1 fixable",
+        "      high     CVE-2024-2961 libc6 2.36-9+deb12u4: fixed in 2.36-9+deb12u7",
+        "  service worker",
+        "    Image/registry.example.com/shop/worker:1.4.0: 1 high; 1 fixable",
+        "      high     CVE-2023-5363 libssl3 3.0.11-1~deb12u1: fixed in 3.0.11-1~deb12u2"]
+    assert main(["scan", str(FIXTURES / "rules" / "MWV01" / "pass"), "--select", "MWV01"]) == 0
+    assert "Vulnerabilities per service" not in capsys.readouterr().out
