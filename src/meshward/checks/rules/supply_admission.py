@@ -118,7 +118,9 @@ def image_not_covered(ctx: ScanContext) -> Iterator[Hit]:
         why = "; ".join(dict.fromkeys(reasons))
         yield Hit(f"{container_label(w, c)}: image {c.image} is not verified by any "
                   f"signature policy ({why})", c.at("image"), w.ref, svc, f"image: {c.image}",
-                  key=f"{c.role}/{c.name}")
+                  key=f"{c.role}/{c.name}",
+                  extra=(("image", c.image), ("container", c.name),
+                         ("policies", ",".join(p.name for p in policies))))
 
 
 @rule(
