@@ -12,7 +12,7 @@ from pathlib import Path
 
 from meshward.checks.context import ScanContext
 from meshward.config import Config
-from meshward.errors import InputError
+from meshward.errors import InputError, UsageError
 from meshward.findings.finding import Confidence, Finding, Mode, Severity
 from meshward.model.source import Location
 from meshward.watch.archive import ArchiveWriter
@@ -119,7 +119,12 @@ def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
                 sink_failures[sink.label] = sink_failures.get(sink.label, 0) + 1
 
     watcher = Watcher(ctx, all_detectors(), deliver, since=opts.since)
-    archive = ArchiveWriter(opts.archive, opts.archive_key) if opts.archive else None
+    try:
+        archive = ArchiveWriter(opts.archive, opts.archive_key) if opts.archive else None
+    except OSError as exc:
+        raise UsageError(f"archive {opts.archive}: {exc.strerror} ({exc.filename})",
+                         "give an --archive folder and an --archive-key path this user can "
+                         "write") from None
     if archive is not None:
         result.notices.extend(archive.messages)
     files, missing = expand(opts.logs)
