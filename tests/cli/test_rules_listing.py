@@ -30,9 +30,10 @@ def test_rules_lists_rules_live_checks_and_detectors_with_their_mode(
     data = _listed(capsys)
     modes = {str(d["id"]): d["mode"] for d in data}
     assert set(modes) == {r.id for r in all_rules()} | {d.id for d in all_infos()}
-    assert [i for i in modes if i.startswith("MWW")] == DETECTORS
+    assert [i for i in modes if i.startswith("MWW")] == [*DETECTORS, "MWW30"]
     assert {modes[i] for i in DETECTORS} == {"watch"}
     assert {m for i, m in modes.items() if i.startswith(("MWP", "MWI"))} == {"verify"}
+    assert modes["MWW30"] == "verify"  # `meshward archive verify`
     assert modes["MW101"] == modes["MWV01"] == "audit"
     by_id = {str(d["id"]): d for d in data}
     assert by_id["MWW03"]["command"] == "watch" and by_id["MWI10"]["command"] == "images"
@@ -68,7 +69,11 @@ def test_practice_filter_works_across_modes(capsys: pytest.CaptureFixture[str]) 
     assert [d["id"] for d in vuln][-3:] == ["MWV01", "MWV02", "MWV03"]
     assert _listed(capsys, "--practice", "SUP-VULN", "--mode", "watch") == []
     verify = _listed(capsys, "--mode", "verify")
-    assert verify and all(str(d["id"]).startswith(("MWP", "MWI")) for d in verify)
+    assert verify and all(str(d["id"]).startswith(("MWP", "MWI")) or d["id"] == "MWW30"
+                          for d in verify)
+    tamper = _listed(capsys, "--practice", "LOG-TAMPER")
+    assert [(d["id"], d["mode"], d["command"]) for d in tamper] == [
+        ("MWW30", "verify", "archive verify")]
 
 
 def test_unknown_practice_is_an_error_not_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
