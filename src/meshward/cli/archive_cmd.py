@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from meshward.checks.engine import finding_from_hit
 from meshward.checks.registry import Hit
 from meshward.checks.rules.archive_verify import ARCHIVE_TAMPERED
-from meshward.cli.common import EXIT_FINDINGS, EXIT_OK, render
-from meshward.errors import UsageError
+from meshward.cli.common import EXIT_FINDINGS, EXIT_OK, render, write_output
 from meshward.findings.finding import Finding, ResourceRef
 from meshward.model.source import Location
 from meshward.reporters.interface import OutputFormat, Report
@@ -76,11 +74,5 @@ def run_verify(args: argparse.Namespace) -> int:
                         findings=findings_of(args.folder, result), rules=(ARCHIVE_TAMPERED,),
                         notices=[*result.notes, summary], files_read=result.segments)
         text = render(report, args.format)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-    else:
-        sys.stdout.write(text)
+    write_output(args.output, text)
     return EXIT_OK if result.ok else EXIT_FINDINGS

@@ -77,18 +77,22 @@ def render(report: Report, fmt: str) -> str:
     return get_reporter(OutputFormat(fmt)).render(report)
 
 
+def write_output(output: str | None, text: str) -> None:
+    """The report to the file of ``-o``, else to stdout."""
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(text)
+
+
 def emit(args: argparse.Namespace, report: Report, fail_on: Severity) -> int:
     """Write the report where asked and return the exit code."""
     report.color = (args.format == "text" and not args.output and not args.no_color
                     and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    text = render(report, args.format)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-    else:
-        sys.stdout.write(text)
+    write_output(args.output, render(report, args.format))
     if report.errors:
         if args.format != "text" or args.output:
             for e in report.errors:
