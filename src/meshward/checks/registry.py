@@ -40,6 +40,12 @@ class Hit:
 
 CheckFn = Callable[["ScanContext"], Iterable[Hit]]
 
+
+def not_at_rest(ctx: ScanContext) -> Iterable[Hit]:
+    """The check of a rule whose findings come from a live command (probe, images, archive
+    verify, watch): a scan of files has nothing to give it."""
+    return ()
+
 TARGETS = frozenset({"kubernetes", "compose", "dockerfile", "graph", "files", "catalog"})
 
 

@@ -7,21 +7,12 @@ static scan has no archive to read, so its ``check`` yields nothing. The archive
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from meshward.checks.context import ScanContext
-from meshward.checks.registry import Hit, Rule
+from meshward.checks.registry import Rule, not_at_rest
 from meshward.findings.finding import Mode, Severity
-
-
-def _archive_only(ctx: ScanContext) -> Iterator[Hit]:
-    """The archive is read by `meshward archive verify`, never by a scan."""
-    return iter(())
-
 
 ARCHIVE_TAMPERED = Rule(
     id="MWW30", title="Watch archive altered, deleted, reordered or truncated",
-    severity=Severity.CRITICAL, practices=("LOG-TAMPER",), check=_archive_only,
+    severity=Severity.CRITICAL, practices=("LOG-TAMPER",), check=not_at_rest,
     rationale=(
         "Every line `meshward watch --archive DIR` reads is kept in segments chained by SHA-256 "
         "and sealed with Ed25519. A line that no longer matches its seal, a segment that is "
