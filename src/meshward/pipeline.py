@@ -119,5 +119,6 @@ def _scan(paths: list[Path], config: Config | None, today: dt.date | None,
     findings = sup.apply(findings)
     errors = [*ctx.config.errors, *ctx.inventory.errors, *rule_errors]
     notices = [*ctx.inventory.notices, *ctx.notices, *sup.notices]
-    return ScanResult(ctx.inventory, ctx.graph, ctx, findings, tuple(chosen), errors, notices,
+    ran = tuple(r for r in chosen if r.id not in ctx.not_run)  # no data is no pass
+    return ScanResult(ctx.inventory, ctx.graph, ctx, findings, ran, errors, notices,
                       time.perf_counter() - started)
