@@ -73,6 +73,7 @@ def test_practice_filter_works_across_modes(capsys: pytest.CaptureFixture[str]) 
                           for d in verify)
     tamper = _listed(capsys, "--practice", "LOG-TAMPER")
     assert [(d["id"], d["mode"], d["command"]) for d in tamper] == [
+        ("MWC41", "audit", "scan"), ("MWC42", "audit", "scan"), ("MWC61", "audit", "scan"),
         ("MWW30", "verify", "archive verify")]
 
 

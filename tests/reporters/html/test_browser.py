@@ -70,7 +70,9 @@ def test_click_on_a_node_shows_its_card(shop_html: Path, tmp_path_factory: pytes
         nodes = page.eval("meshwardGraph.nodes('.svc').map(function(n){return n.id()})")
         assert set(nodes) == SHOP_SERVICES
         groups = page.eval("meshwardGraph.nodes('.env').map(function(n){return n.data('label')})")
-        assert groups == ["compose compose/docker-compose.yml + namespace shop"]
+        assert groups == ["compose compose/docker-compose.yml + namespace shop",
+                          "compose compose/docker-compose.yml + namespace shop + 1 more place",
+                          "terraform cloud"]
         assert page.eval("meshwardGraph.nodes('.public').map(function(n){return n.id()}).sort()"
                          ) == ["payments", "web"]
         page.send("Runtime.evaluate", expression="document.getElementById('graph')"
