@@ -74,7 +74,7 @@ def test_click_on_a_node_shows_its_card(shop_html: Path, tmp_path_factory: pytes
                           "compose compose/docker-compose.yml + namespace shop + 1 more place",
                           "terraform cloud"]
         assert page.eval("meshwardGraph.nodes('.public').map(function(n){return n.id()}).sort()"
-                         ) == ["payments", "web"]
+                         ) == ["payments", "shop-payments", "web"]
         page.send("Runtime.evaluate", expression="document.getElementById('graph')"
                   ".scrollIntoView({block: 'center'})")
         time.sleep(0.3)
