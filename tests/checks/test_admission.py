@@ -254,3 +254,28 @@ def test_image_validating_policy_counts_but_is_not_evaluated(tmp_path: Path) -> 
     assert [(p, line) for p, line, _ in audit] == [("ivp.yaml", 6)]
     assert "validationActions is audit" in audit[0][2]
     assert _scan(tmp_path, {"ivp.yaml": IVP.format(action="Deny")}, "MW332") == []
+
+
+def test_no_policy_names_every_service_it_leaves_unverified(tmp_path: Path) -> None:
+    (tmp_path / "pods.yaml").write_text(_pods(("web", "shop", "registry.example.com/web:1"),
+                                              ("api", "shop", "registry.example.com/api:1"),
+                                              ("db", "data", "postgres:16")))
+    result = scan([tmp_path], Config(), today=dt.date(2026, 11, 23), select=["MW330"])
+    [f] = result.findings
+    assert f.message.startswith("3 Kubernetes workload(s) of 3 service(s) in the scanned files")
+    assert dict(f.extra) == {"services": "api,db,web", "workloads": "3"}
+    assert (f.location.path, f.location.line) == ("pods.yaml", 1)
+
+
+def test_uncovered_image_is_data() -> None:
+    from tests.conftest import FIXTURES
+
+    result = scan([FIXTURES / "rules" / "MW331" / "fail"], Config(), today=dt.date(2026, 11, 23),
+                  select=["MW331"])
+    got = sorted((f.service, dict(f.extra)["image"], dict(f.extra)["container"])
+                 for f in result.findings)
+    assert got == [("reports", "registry.example.com/analytics/reports:2.0", "reports"),
+                   ("web", "redis:7.2", "cache"),
+                   ("web", "registry.example.com/sandbox/migrate:0.3", "migrate")]
+    assert {dict(f.extra)["policies"] for f in result.findings} == {
+        "ClusterPolicy verify-shop-images (rule verify-signature)"}

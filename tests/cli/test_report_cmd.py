@@ -83,10 +83,12 @@ def test_wrong_embedded_files_stop_before_the_scan(tmp_path: Path,
 
 
 def test_watch_results_are_embedded_and_every_path_is_named(tmp_path: Path) -> None:
-    from tests.watch.samples import falco
+    from tests.watch.samples import audit, falco
 
     logs = tmp_path / "falco.log"
-    logs.write_text(falco("Critical") + "\n")
+    logs.write_text(falco("Critical") + "\n" + audit(
+        "create", "pods", "shop", "orders-5d8f7c9b6d-x2x9z", "jane@example.com",
+        subresource="exec", source_ip="203.0.113.9") + "\n")
     watch = tmp_path / "watch.json"
     assert main(["watch", str(SHOP), "--logs", str(logs), "-f", "json", "-o", str(watch)]) == 1
     other = tmp_path / "other"
@@ -98,11 +100,12 @@ def test_watch_results_are_embedded_and_every_path_is_named(tmp_path: Path) -> N
     assert data["meta"]["root"] == f"{SHOP}, {other}"
     assert "api" in {n["id"] for n in data["graph"]["nodes"]}
     from_watch = [f["rule_id"] for f in data["findings"] if f["found_by"] == "watch"]
-    assert from_watch == ["MWW06"]
-    alert = next(f for f in data["findings"] if f["found_by"] == "watch")
+    assert sorted(from_watch) == ["MWW04", "MWW06"]
+    alert = next(f for f in data["findings"] if f["rule_id"] == "MWW04")
     # Who did it and from where survive the JSON round trip (the card of an alert shows them).
-    assert (alert["identity"], alert["source"]) == ("root", "3ad7c2f9b1e4")
-    assert {"name": "falco_rule", "value": "Terminal shell in container"} in alert["extra"]
+    assert (alert["identity"], alert["source"]) == ("jane@example.com", "203.0.113.9")
+    falco_alert = next(f for f in data["findings"] if f["rule_id"] == "MWW06")
+    assert {"name": "falco_rule", "value": "Terminal shell in container"} in falco_alert["extra"]
     rows = {p["code"]: p for p in data["practices"]}
     assert rows["LOG-RUNTIME"]["ran"]["watch"] is True
     assert rows["LOG-TAMPER"]["ran"]["watch"] is False

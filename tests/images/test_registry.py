@@ -56,6 +56,9 @@ def test_every_verdict_against_the_registry(tmp_path: Path, fleet: Fleet, regist
     assert moved.location.path.endswith("deploy.yaml") and moved.location.line > 0
     assert moved.mode.value == "verify"
     assert dict(moved.extra)["digest"] == fleet.moved.split("@")[1]
+    plain = next(f for f in result.findings if f.rule_id == "MWI02")
+    assert "(7 image(s) of 1 service(s)) answered only over plain HTTP" in plain.message
+    assert dict(plain.extra)["services"] == "shop" and plain.service == "shop"
     copied = next(f for f in result.findings if f.rule_id == "MWI12")
     assert fleet.signed_digest in copied.evidence
     # Notary and the allowlist were not asked for: said, never passed.

@@ -32,3 +32,20 @@ def test_osv_and_sbom_add_vulnerability_findings(tmp_path: Path) -> None:
 def test_missing_osv_folder_is_a_usage_error(tmp_path: Path, capsys: object) -> None:
     code = main(["images", str(CASE), "--osv", str(tmp_path / "nope")])
     assert code == 2
+
+
+def test_an_sbom_without_vulnerability_data_and_no_osv_is_no_pass(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    code = main(["images", str(CASE), "--sbom", str(CASE / "sbom.spdx.json"), "--timeout", "2",
+                 "-f", "json", "-o", str(out)])
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert (code, doc["findings"]) == (0, [])
+    practices = {p["code"]: (p["status"], p["rules"]) for p in doc["summary"]["practices"]}
+    assert practices["SUP-VULN"] == ("not checked", [])
+    assert any("SBOM with" in n and "no vulnerability data" in n for n in doc["notices"])
+    # with the OSV export, the SBOM's packages were matched: MWV02 ran, MWV01 had no data
+    main(["images", str(CASE), "--sbom", str(CASE / "sbom.spdx.json"), "--osv",
+          str(CASE / "osv"), "--timeout", "2", "-f", "json", "-o", str(out)])
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    practices = {p["code"]: (p["status"], p["rules"]) for p in doc["summary"]["practices"]}
+    assert practices["SUP-VULN"] == ("gaps", ["MWV02"])

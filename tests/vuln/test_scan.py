@@ -58,3 +58,50 @@ def test_cli_json_and_sarif_carry_the_vulnerability_as_data(tmp_path: Path, caps
     results = json.loads(sarif.read_text())["runs"][0]["results"]
     assert sorted(r["properties"]["extra"]["vulnerability"] for r in results) == [
         "CVE-2023-5363", "CVE-2024-2961"]
+
+
+def test_sup_vuln_is_not_met_without_vulnerability_data(tmp_path: Path) -> None:
+    from meshward.reporters.interface import Report
+    from meshward.reporters.summary import practice_rows
+
+    (tmp_path / "web.yaml").write_text(DEPLOY.format(name="web", image="python:3.12-slim"))
+
+    def status(result: object) -> tuple[str, tuple[str, ...]]:
+        report = Report(command="scan", root=str(tmp_path), findings=result.findings,  # type: ignore[attr-defined]
+                        rules=result.rules_run)  # type: ignore[attr-defined]
+        [row] = [r for r in practice_rows(report) if r.code == "SUP-VULN"]
+        return row.status, row.rules
+
+    bare = scan([tmp_path], Config(), today=dt.date(2026, 11, 23), select=["MWV*"])
+    assert status(bare) == ("not checked", ())
+    assert [n for n in bare.notices if n.startswith("not run: MWV")] == [
+        "not run: MWV01: no Trivy/Grype JSON report or SBOM with vulnerability data among the "
+        "scanned files",
+        "not run: MWV02: no SBOM package list together with an OSV export (`osv:` in "
+        ".meshward.yaml)",
+        "not run: MWV03: no lockfile in the tree together with an OSV export (`osv:` in "
+        ".meshward.yaml)"]
+    clean = json.loads(json.dumps(docs.TRIVY))
+    for result in clean["Results"]:
+        result["Vulnerabilities"] = []
+    (tmp_path / "trivy.json").write_text(json.dumps(clean))
+    scanned = scan([tmp_path], Config(), today=dt.date(2026, 11, 23), select=["MWV*"])
+    assert status(scanned) == ("met", ("MWV01",))  # a report that lists none is a pass
+
+
+def test_text_report_groups_vulnerabilities_per_service_and_image(capsys) -> None:  # type: ignore[no-untyped-def]
+    from meshward.cli.main import main
+    from tests.conftest import FIXTURES
+
+    assert main(["scan", str(FIXTURES / "rules" / "MWV01" / "fail"), "--select", "MWV01"]) == 1
+    out = capsys.readouterr().out
+    block = out.split("Vulnerabilities per service and image (2)\n", 1)[1].split("\n\n", 1)[0]
+    assert block.splitlines() == [
+        "  service web",
+        "    Image/docker.io/library/python:3.12-slim: 1 high; 1 fixable",
+        "      high     CVE-2024-2961 libc6 2.36-9+deb12u4: fixed in 2.36-9+deb12u7",
+        "  service worker",
+        "    Image/registry.example.com/shop/worker:1.4.0: 1 high; 1 fixable",
+        "      high     CVE-2023-5363 libssl3 3.0.11-1~deb12u1: fixed in 3.0.11-1~deb12u2"]
+    assert main(["scan", str(FIXTURES / "rules" / "MWV01" / "pass"), "--select", "MWV01"]) == 0
+    assert "Vulnerabilities per service" not in capsys.readouterr().out

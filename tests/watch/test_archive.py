@@ -139,3 +139,71 @@ def test_unsealed_tail_is_a_note_and_sealed_on_restart(tmp_path: Path) -> None:
     result = verify(folder)
     assert (result.ok, result.lines) == (True, 2)
     assert any("recovered" in n for n in result.notes)
+
+
+def test_missing_public_key_says_what_to_do(archive: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (archive / "archive.pub").unlink()
+    assert main(["archive", "verify", str(archive)]) == 2
+    err = capsys.readouterr().err
+    assert f"{archive / 'archive.pub'}: no public key there; pass --key PUB" in err
+    assert "Errno" not in err
+
+
+def test_writing_with_the_default_key_to_an_archive_of_another_key_names_it(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from meshward.errors import UsageError
+    from meshward.watch import archive as module
+
+    default = tmp_path / "home" / "archive.key"
+    monkeypatch.setattr(module, "default_key_path", lambda: default)
+    with pytest.raises(UsageError, match=f"signed with another key than {default}$"):
+        ArchiveWriter(archive, None)
+
+
+def test_verify_reports_mww30_findings_in_every_format(archive: Path, tmp_path: Path,
+                                                       capsys) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    from meshward.reporters.json_report import load_schema
+    from tests.conftest import REPO
+
+    log = archive / "seg-000002.log"
+    lines = log.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b"GET", b"PUT")
+    log.write_bytes(b"\n".join(lines))
+    out = tmp_path / "r.json"
+    assert main(["archive", "verify", str(archive), "-f", "json", "-o", str(out)]) == 1
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, load_schema())
+    [f] = doc["findings"]
+    assert (f["rule_id"], f["mode"], f["severity"], f["practices"]) == (
+        "MWW30", "verify", "critical", ["LOG-TAMPER"])
+    assert f["location"] == {"path": str(archive / "seg-000002.log"), "line": 2}
+    assert f["resource"] == {"kind": "ArchiveSegment", "namespace": "", "name": "seg-000002.log"}
+    assert f["message"] == "segment 2 (seg-000002.log) line 2: altered"
+    assert {e["name"]: e["value"] for e in f["extra"]} == {"archive": str(archive), "segment": "2"}
+    assert doc["notices"][-1] == f"1 problem(s) in {archive}; the first one is where tampering starts"
+    sarif = tmp_path / "r.sarif"
+    assert main(["archive", "verify", str(archive), "-f", "sarif", "-o", str(sarif)]) == 1
+    run = json.loads(sarif.read_text())
+    for folder in (REPO.parent, REPO.parent.parent):  # /work/shared beside main or a worktree
+        schema_file = folder / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+        if schema_file.is_file():
+            jsonschema.Draft4Validator(json.loads(schema_file.read_text())).validate(run)
+    [result] = run["runs"][0]["results"]
+    assert (result["ruleId"], result["locations"][0]["physicalLocation"]["region"]["startLine"]) \
+        == ("MWW30", 2)
+    for fmt in ("junit", "markdown"):
+        assert main(["archive", "verify", str(archive), "-f", fmt]) == 1
+        assert "seg-000002.log" in capsys.readouterr().out
+    assert main(["archive", "verify", str(archive)]) == 1
+    assert "TAMPERED: segment 2 (seg-000002.log) line 2: altered" in capsys.readouterr().out
+
+
+def test_a_whole_archive_has_no_finding_in_json(archive: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["archive", "verify", str(archive), "-f", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["findings"] == []
+    assert doc["notices"][-1] == f"ok: 3 segment(s), 10 line(s) verified in {archive}"
+    practices = {p["code"]: p["status"] for p in doc["summary"]["practices"]}
+    assert practices["LOG-TAMPER"] == "met"

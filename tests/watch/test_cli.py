@@ -88,7 +88,26 @@ def test_sarif_carries_identity_and_source(tmp_path: Path, capsys) -> None:  # t
     assert result["properties"]["source"] == "10.244.1.21"
     assert result["properties"]["mode"] == "watch"
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert rules[:6] == ["MWW01", "MWW02", "MWW03", "MWW04", "MWW05", "MWW06"]
+    # only an audit log was read: the detectors of audit events ran, the others did not
+    assert rules == ["MWW03", "MWW04", "MWW05", "MWW07"]
+    assert rules[run["results"][0]["ruleIndex"]] == "MWW03"
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolConfigurationNotifications"]]
+    assert "not run: MWW01, MWW02, MWW08, MWW09: no access-log (Envoy, Istio, Linkerd, nginx) " \
+           "event in the logs read" in notes
+    assert "not run: MWW06: no Falco event in the logs read" in notes
+
+
+def test_practices_are_not_met_by_detectors_without_events(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "access.log"
+    log.write_text(s.istio_outbound("web", "orders", 9000) + "\n", encoding="utf-8")
+    assert main(["watch", str(FLEET), "--logs", str(log), "-f", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    status = {p["code"]: (p["status"], p["rules"]) for p in doc["summary"]["practices"]}
+    assert status["LOG-ANOMALY"] == ("met", ["MWW01", "MWW02", "MWW08", "MWW09"])
+    assert status["LOG-RUNTIME"] == ("not checked", [])  # no Falco line was read
+    assert status["SEC-LEASTPRIV"] == ("not checked", [])  # no audit event was read
+    assert "not run: MWW03, MWW04, MWW05, MWW07: no Kubernetes audit event in the logs read" \
+        in doc["notices"]
 
 
 def test_since_and_clean_logs_exit_0(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -218,3 +237,32 @@ def test_config_ignores_and_disables_alerts(tmp_path: Path, capsys) -> None:  # 
     assert main(["watch", str(FLEET), "--logs", str(log), "--config", str(config),
                  "-f", "jsonl"]) == 0
     assert capsys.readouterr().out == ""  # suppressed alerts are not streamed
+
+
+def test_a_state_path_that_is_not_a_state_is_never_overwritten(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "audit.log"
+    text = s.audit("get", "secrets", "shop", "payments-keys", "system:serviceaccount:shop:web") + "\n"
+    log.write_text(text, encoding="utf-8")
+    # the audit log given as --state by mistake: read as logs, left as it is
+    assert main(["watch", str(FLEET), "--logs", str(log), "--state", str(log), "-f", "json"]) == 1
+    assert log.read_text(encoding="utf-8") == text
+    notices = json.loads(capsys.readouterr().out)["notices"]
+    assert any(n.startswith(f"{log}: not a meshward watch state (") and "left untouched" in n
+               for n in notices)
+
+
+def test_unwritable_state_archive_and_key_are_usage_errors(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "access.log"
+    log.write_text(s.istio_outbound("web", "orders", 9000) + "\n", encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for extra, said in (
+            (["--state", str(blocker / "state.json")], f"--state {blocker / 'state.json'}: "
+                                                       "cannot create its folder"),
+            (["--state", str(tmp_path)], f"--state {tmp_path}: is a folder"),
+            (["--archive", str(blocker / "archive")], f"archive {blocker / 'archive'}: "),
+            (["--archive", str(tmp_path / "a"), "--archive-key", str(blocker / "k" / "key")],
+             f"archive {tmp_path / 'a'}: ")):
+        assert main(["watch", str(FLEET), "--logs", str(log), *extra]) == 2, extra
+        err = capsys.readouterr().err
+        assert f"meshward: error: {said}" in err and "Traceback" not in err, err

@@ -135,6 +135,13 @@ def test_mww04_fires_on_exec_into_a_pod(feed: Feed) -> None:
     assert ("owner", "team-payments") in f.extra
 
 
+def test_mww04_exec_answered_101_is_an_exec_that_went_through(feed: Feed) -> None:
+    # the API server logs a successful exec as 101 Switching Protocols (the stream upgrade)
+    [f] = feed([s.audit("create", "pods", "shop", "payments-5b4c3d2e1f-p9zrt", "alice@example.com",
+                        subresource="exec", stage="ResponseStarted", code=101)])
+    assert f.severity == Severity.HIGH and "denied" not in f.message
+
+
 def test_mww04_fires_on_port_forward_denied_as_medium(feed: Feed) -> None:
     [f] = feed([s.audit("create", "pods", "shop", "orders-7f6d5c4b3a-m8xwq", "bob@example.com",
                         subresource="portforward", code=403)])
@@ -182,6 +189,24 @@ def test_mww06_fires_on_falco_warning_and_critical(feed: Feed) -> None:
     assert found[0].practices == ("LOG-ANOMALY", "LOG-RUNTIME")
 
 
+def test_mww06_alert_carries_pod_identity_and_addresses_as_data(feed: Feed) -> None:
+    import json
+
+    [f] = feed([s.falco("Warning")])
+    assert (f.resource, f.identity, f.source) == (
+        ResourceRef("Pod", "payments-5b4c3d2e1f-p9zrt", "shop"), "root", "")
+    assert ("container_id", "3ad7c2f9b1e4") in f.extra and ("node", "node-2") in f.extra
+    doc = json.loads(s.falco("Critical", rule="Outbound Connection to C2 Servers"))
+    doc["output_fields"] |= {"fd.rip": "198.51.100.77", "fd.cip": "10.244.2.9"}
+    [net] = feed([json.dumps(doc)])
+    assert net.source == "198.51.100.77"  # the remote end, never the container id
+    bare = json.loads(s.falco("Warning"))
+    del bare["hostname"], bare["output_fields"]["container.id"]
+    [quiet] = feed([json.dumps(bare)])
+    assert {k for k, _ in quiet.extra} == {"format", "time", "owner", "falco_rule", "priority",
+                                           "image", "command"}  # nothing empty
+
+
 def test_mww06_silent_on_notice_and_informational(feed: Feed) -> None:
     assert feed([s.falco("Notice"), s.falco("Informational"), s.falco("Debug")]) == []
 
@@ -201,6 +226,14 @@ def test_mww07_fires_when_an_expired_binding_allows_a_request(feed: Feed) -> Non
     assert (f.practices, f.identity) == (("ENV-GRANTS", "LOG-ANOMALY"), "alice@example.com")
     assert f.resource == ResourceRef("RoleBinding", "oncall-debug", "shop")
 
+
+
+def test_mww07_fires_on_an_exec_through_an_expired_binding(feed: Feed) -> None:
+    [f] = feed([s.audit("create", "pods", "shop", "payments-5b4c3d2e1f-p9zrt",
+                        "alice@example.com", subresource="exec", stage="ResponseStarted",
+                        code=101, reason=REASON, ts="2026-12-01T09:12:44.118242Z")],
+               only="MWW07")
+    assert f.rule_id == "MWW07" and "RoleBinding shop/oncall-debug" in f.message
 
 def test_mww07_silent_before_expiry_or_when_another_binding_allowed(feed: Feed) -> None:
     other = REASON.replace("oncall-debug/shop", "devs/shop")

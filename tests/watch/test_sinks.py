@@ -102,7 +102,7 @@ def test_test_alerts_fails_on_any_failure(rsyslog: Rsyslog, collector: Collector
                  "--sink", f"syslog+tcp://127.0.0.1:{rsyslog.tcp_port}?readback={rsyslog.out}"])
     out = capsys.readouterr().out
     assert code == 1
-    assert f"FAIL webhook {collector.url}/: webhook {collector.url}/: not delivered: HTTP 500" in out
+    assert f"FAIL webhook {collector.url}/: not delivered: HTTP 500 Internal Server Error\n" in out
     assert f"FAIL webhook {dead_url}/" in out
     assert "1 of 3 sink(s) delivered the test alert" in out
 

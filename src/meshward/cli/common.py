@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from meshward.config import Config, find_config, load_config
 from meshward.errors import UsageError
@@ -15,6 +16,21 @@ from meshward.findings.suppress import apply_baseline, read_baseline
 from meshward.reporters.interface import OutputFormat, Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def positive(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a number of this kind above zero."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError("must be positive")
+        return value
+
+    return parse
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
@@ -64,6 +80,17 @@ def render(report: Report, fmt: str) -> str:
     return get_reporter(OutputFormat(fmt)).render(report)
 
 
+def write_output(output: str | None, text: str) -> None:
+    """The report to the file of ``-o``, else to stdout."""
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(text)
+
+
 def emit(args: argparse.Namespace, report: Report, fail_on: Severity) -> int:
     """Write the report where asked and return the exit code."""
     terminal = args.format == "text" and not args.output and sys.stdout.isatty()
@@ -71,14 +98,7 @@ def emit(args: argparse.Namespace, report: Report, fail_on: Severity) -> int:
     report.quiet = bool(getattr(args, "quiet", False))
     if terminal:
         report.width = shutil.get_terminal_size().columns
-    text = render(report, args.format)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-    else:
-        sys.stdout.write(text)
+    write_output(args.output, render(report, args.format))
     if report.errors:
         if args.format != "text" or args.output:
             for e in report.errors:

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from meshward.checks.registry import all_rules
-from meshward.cli.common import add_output_options, config_for, emit, threshold, with_baseline
+from meshward.cli.common import (
+    add_output_options,
+    config_for,
+    emit,
+    positive,
+    threshold,
+    with_baseline,
+)
 from meshward.errors import UsageError
 from meshward.findings.suppress import Suppressor
 from meshward.images.auth import load_docker_config
@@ -20,19 +27,6 @@ from meshward.model.inventory import Inventory
 from meshward.pipeline import load_inventory
 from meshward.reporters.interface import Report
 from meshward.vuln.join import VulnResult, vulnerability_findings
-
-
-def _positive(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError("must be positive")
-        return value
-
-    return parse
 
 
 def register(sub: Any) -> None:
@@ -61,11 +55,11 @@ def register(sub: Any) -> None:
     p.add_argument("--docker-config", metavar="FILE", type=Path,
                    help="Docker config with registry credentials "
                         "(default: $DOCKER_CONFIG/config.json or ~/.docker/config.json)")
-    p.add_argument("--concurrency", type=_positive(int), default=16, metavar="N",
+    p.add_argument("--concurrency", type=positive(int), default=16, metavar="N",
                    help="images checked at once (default: 16)")
-    p.add_argument("--timeout", type=_positive(float), default=10.0, metavar="S",
+    p.add_argument("--timeout", type=positive(float), default=10.0, metavar="S",
                    help="seconds per request (default: 10)")
-    p.add_argument("--budget", type=_positive(int), default=5000, metavar="N",
+    p.add_argument("--budget", type=positive(int), default=5000, metavar="N",
                    help="most requests of the whole run (default: 5000)")
     add_output_options(p)
     p.set_defaults(func=run)
@@ -122,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         findings += vuln.findings
         notices += vuln.notices
         errors += vuln.errors
-        ran |= {"MWV01", "MWV02", "MWV03"} if args.osv is not None else {"MWV01"}
+        ran |= vuln.ran  # an SBOM without vulnerability data and no --osv is no MWV01 pass
     notices.append(f"{result.images} image(s) in {result.uses} place(s); "
                    f"{result.requests} request(s) in {result.duration_s:.2f} s")
     base = args.paths[0] if args.paths[0].is_dir() else args.paths[0].parent

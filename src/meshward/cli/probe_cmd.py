@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from meshward.checks.registry import all_rules
-from meshward.cli.common import add_output_options, config_for, emit, threshold, with_baseline
+from meshward.cli.common import (
+    add_output_options,
+    config_for,
+    emit,
+    positive,
+    threshold,
+    with_baseline,
+)
 from meshward.errors import UsageError
 from meshward.findings.suppress import Suppressor
 from meshward.probe.inventory_map import inventory_endpoints, load_inventory_for
@@ -17,19 +24,6 @@ from meshward.probe.safety import Allowlist
 from meshward.probe.targets import Limits, Targets, load_targets
 from meshward.probe.urls import URL_MODE_NOTICE, looks_like_url, targets_from_urls
 from meshward.reporters.interface import Report
-
-
-def _positive(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError("must be positive")
-        return value
-
-    return parse
 
 
 def register(sub: Any) -> None:
@@ -46,15 +40,15 @@ def register(sub: Any) -> None:
                    help="with URLs: what each endpoint should demand (default: token)")
     p.add_argument("--allow", action="append", default=[], metavar="HOST",
                    help="also allow this non-loopback host (repeatable)")
-    p.add_argument("--budget", type=_positive(int), metavar="N",
+    p.add_argument("--budget", type=positive(int), metavar="N",
                    help="most requests of the whole run (default: 2000)")
-    p.add_argument("--rate", type=_positive(float), metavar="R",
+    p.add_argument("--rate", type=positive(float), metavar="R",
                    help="most requests per second to one host (default: 100)")
-    p.add_argument("--timeout", type=_positive(float), metavar="S",
+    p.add_argument("--timeout", type=positive(float), metavar="S",
                    help="seconds per connection and request (default: 5)")
-    p.add_argument("--burst", type=_positive(int), metavar="N",
+    p.add_argument("--burst", type=positive(int), metavar="N",
                    help="most requests of the rate-limit check per endpoint (default: 200)")
-    p.add_argument("--concurrency", type=_positive(int), metavar="N",
+    p.add_argument("--concurrency", type=positive(int), metavar="N",
                    help="connections open at once (default: 32)")
     p.add_argument("--select", action="append", default=[], metavar="RULE",
                    help="run only these checks (repeatable; MWP0* selects a family)")

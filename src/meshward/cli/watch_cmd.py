@@ -182,7 +182,9 @@ def run(args: argparse.Namespace) -> int:
         active = [f for f in findings if not f.suppressed_by]
         return EXIT_FINDINGS if any(f.severity >= fail_on for f in active) else EXIT_OK
     report = Report(command="watch", root=str(args.paths[0]), findings=findings,
-                    rules=tuple(i.as_rule() for i in all_infos()), errors=errors,
+                    # a detector given no event of its kind is no pass for its practices
+                    rules=tuple(i.as_rule() for i in all_infos() if i.id in result.ran),
+                    errors=errors,
                     notices=[*scan.inventory.notices, *result.notices], files_read=result.files,
                     services=len(scan.inventory.services), show_suppressed=args.show_suppressed,
                     duration_s=result.duration_s)

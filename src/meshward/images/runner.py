@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from meshward.checks.engine import finding_from_hit
 from meshward.checks.images import ImageUse
 from meshward.checks.registry import Hit, get_rule
 from meshward.checks.rules.supply_images import allowed
-from meshward.findings.finding import Finding, Mode
+from meshward.findings.finding import Finding
 from meshward.images.cache import Once
 from meshward.images.cosign import (
     CosignResult,
@@ -219,11 +219,14 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
             verified.append(o.target.ref.raw)
     for reg in sorted(registry.plain_http):
         use = first_use[reg]
-        count = sum(1 for t in targets if t.ref.registry == reg)
-        hits.append(("MWI02", _hit(use, f"registry {reg} ({count} image(s)) answered only over "
+        served = [t for t in targets if t.ref.registry == reg]
+        services = sorted({u.service for t in served for u in t.uses if u.service})
+        hits.append(("MWI02", _hit(use, f"registry {reg} ({len(served)} image(s) of "
+                                        f"{len(services)} service(s)) answered only over "
                                         "plain HTTP", f"https://{reg}/v2/ failed; "
                                                       f"http://{reg}/v2/ answered", "",
-                                   key=f"registry/{reg}")))
+                                   key=f"registry/{reg}",
+                                   more=(("services", ",".join(services)),))))
     if targets:
         result.notices.append(f"registries answered for {answered} of {len(targets)} "
                               "image(s)")
@@ -235,17 +238,19 @@ def run_images(targets: list[ImageTarget], http: HttpClient, options: Options
     for rule_id, hit in hits:
         rule = get_rule(rule_id)
         assert rule is not None, rule_id
-        result.findings.append(replace(finding_from_hit(rule, hit), mode=Mode.VERIFY))
+        result.findings.append(finding_from_hit(rule, hit))  # mode verify, from the rule
     result.findings.sort(key=lambda f: f.sort_key())
     result.requests = http.sent
     result.duration_s = time.perf_counter() - started
     return result
 
 
-def _hit(use: ImageUse, message: str, evidence: str, digest: str, key: str = "") -> Hit:
+def _hit(use: ImageUse, message: str, evidence: str, digest: str, key: str = "",
+         more: tuple[tuple[str, str], ...] = ()) -> Hit:
     extra = [("image", use.image.raw), ("registry", use.image.registry)]
     if digest:
         extra.append(("digest", digest))
+    extra.extend(more)
     return Hit(message=message, location=use.location, resource=use.resource,
                service=use.service, evidence=evidence, key=key or use.key, extra=tuple(extra))
 

@@ -19,6 +19,7 @@ from meshward.reporters.summary import (
     practice_rows,
     totals_line,
 )
+from meshward.vuln.group import render_text as render_vulns
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -52,6 +53,10 @@ class TextReporter(Reporter):
             out += self._groups(active)
         else:
             out.append("No findings.")
+        vulns = [f for f in active if "SUP-VULN" in f.practices and dict(f.extra).get("vulnerability")]
+        if vulns:  # the same findings, counted per service and image (base image of a build)
+            out += ["", self._head(f"Vulnerabilities per service and image ({len(vulns)})")]
+            out += [f"  {line}" for line in render_vulns(vulns).splitlines()]
         if report.show_suppressed and report.suppressed:
             out += ["", self._head(f"Suppressed findings ({len(report.suppressed)})")]
             for f in ordered(report.suppressed):

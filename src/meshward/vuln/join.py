@@ -38,6 +38,7 @@ class VulnResult:
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    ran: set[str] = field(default_factory=set)  # the rules that had data to check
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class Collected:
     hits: list[VulnHit] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    ran: set[str] = field(default_factory=set)  # the rules that had data to check
 
     def notice(self, text: str) -> None:
         if text not in self.notices:
@@ -304,6 +306,12 @@ def collect(inventory: Inventory, documents: Sequence[Document], *,
     sites = image_sites(inventory)
     for doc in documents:
         _process_document(doc, sites, index, out)
+        if doc.has_vulnerabilities:
+            out.ran.add(RULE_REPORTED)
+        if index is not None and doc.packages:
+            out.ran.add(RULE_OSV_IMAGE)
+    if index is not None and lockfiles:
+        out.ran.add(RULE_OSV_LOCKFILE)
     if lockfiles and index is None:
         out.notice(f"{len(lockfiles)} lockfile(s) found but no OSV export given (--osv DIR): "
                    "their dependencies were not checked for advisories")
@@ -345,4 +353,4 @@ def vulnerability_findings(inventory: Inventory, *, reports: Sequence[Path] = ()
             seen.add(f.fingerprint)
             findings.append(f)
     findings.sort(key=Finding.sort_key)
-    return VulnResult(findings, out.notices, out.errors)
+    return VulnResult(findings, out.notices, out.errors, out.ran)

@@ -109,7 +109,8 @@ class ArchiveWriter:
         self.folder = folder
         self.messages: list[str] = []
         folder.mkdir(parents=True, exist_ok=True)
-        self.key, message = load_or_create_key(key_path or default_key_path())
+        key_path = key_path or default_key_path()
+        self.key, message = load_or_create_key(key_path)
         if message:
             self.messages.append(message)
         pub = public_pem(self.key.public_key())
@@ -245,6 +246,11 @@ class VerifyResult:
     lines: int = 0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)  # (segment, line) per problem
+
+    def add(self, problem: str, segment: int, line: int = 0) -> None:
+        self.problems.append(problem)
+        self.places.append((segment, line))
 
     @property
     def ok(self) -> bool:
@@ -252,6 +258,9 @@ class VerifyResult:
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
+    if not path.is_file():
+        raise UsageError(f"{path}: no public key there; pass --key PUB (the copy of archive.pub "
+                         "kept outside the archive), or check that this is a watch archive")
     try:
         key = serialization.load_pem_public_key(path.read_bytes())
     except (ValueError, OSError) as exc:
@@ -274,7 +283,7 @@ def verify(folder: Path, key_path: Path | None = None) -> VerifyResult:
     key = load_public_key(key_path)
     segs = _segments(folder)
     if not segs:
-        result.problems.append(f"{folder}: no segment at all")
+        result.add(f"{folder}: no segment at all", 0)
         return result
     last = max(segs)
     prev = GENESIS
@@ -282,8 +291,8 @@ def verify(folder: Path, key_path: Path | None = None) -> VerifyResult:
         have = segs.get(index, set())
         where = f"segment {index} ({_name(index, 'log')})"
         if not have:
-            result.problems.append(f"segment {index} is missing (deleted): {_name(index, 'log')} "
-                                   f"and {_name(index, 'seal')} are gone")
+            result.add(f"segment {index} is missing (deleted): {_name(index, 'log')} "
+                       f"and {_name(index, 'seal')} are gone", index)
             prev = ""
             continue
         if "seal" not in have:
@@ -291,7 +300,7 @@ def verify(folder: Path, key_path: Path | None = None) -> VerifyResult:
                 result.notes.append(f"{where} is not sealed yet (a writer is running, or stopped "
                                     "without sealing): its lines are not proven")
             else:
-                result.problems.append(f"{where}: its seal {_name(index, 'seal')} was deleted")
+                result.add(f"{where}: its seal {_name(index, 'seal')} was deleted", index)
             prev = ""
             continue
         seal_path = folder / _name(index, "seal")
@@ -300,18 +309,18 @@ def verify(folder: Path, key_path: Path | None = None) -> VerifyResult:
             signature = base64.b64decode(seal["signature"])
             key.verify(signature, _canonical(seal))
         except (ValueError, KeyError, TypeError, InvalidSignature, OSError):
-            result.problems.append(f"{where}: seal altered or not signed by this key "
-                                   f"({seal_path.name})")
+            result.add(f"{where}: seal altered or not signed by this key "
+                       f"({seal_path.name})", index)
             prev = ""
             continue
         if seal.get("segment") != index:
-            result.problems.append(f"{where} holds the seal of segment {seal.get('segment')}: "
-                                   "segments were renamed or reordered")
+            result.add(f"{where} holds the seal of segment {seal.get('segment')}: "
+                       "segments were renamed or reordered", index)
         if chain_value(seal["prev"], seal) != seal["chain"]:
-            result.problems.append(f"{where}: chain value does not match its own fields")
+            result.add(f"{where}: chain value does not match its own fields", index)
         elif prev and seal["prev"] != prev:
-            result.problems.append(f"{where} does not follow segment {index - 1}: a segment was "
-                                   "replaced, removed or reordered before it")
+            result.add(f"{where} does not follow segment {index - 1}: a segment was "
+                       "replaced, removed or reordered before it", index)
         prev = seal["chain"]
         if seal.get("recovered"):
             result.notes.append(f"{where} was sealed after its writer stopped (recovered): "
@@ -326,10 +335,10 @@ def _check_lines(folder: Path, index: int, seal: dict[str, Any], result: VerifyR
     where = f"segment {index} ({_name(index, 'log')})"
     log_path, idx_path = folder / _name(index, "log"), folder / _name(index, "idx")
     if not log_path.exists():
-        result.problems.append(f"{where}: the log file was deleted")
+        result.add(f"{where}: the log file was deleted", index)
         return
     if not idx_path.exists() or hashlib.sha256(idx_path.read_bytes()).hexdigest() != seal["idx_sha256"]:
-        result.problems.append(f"{where}: line index {idx_path.name} missing or altered")
+        result.add(f"{where}: line index {idx_path.name} missing or altered", index)
         return
     idx = idx_path.read_bytes()
     expected = [idx[i:i + HASH_LEN] for i in range(0, len(idx), HASH_LEN)]
@@ -345,13 +354,13 @@ def _check_lines(folder: Path, index: int, seal: dict[str, Any], result: VerifyR
         last = i == len(got) - 1
         if i < len(expected) and h == expected[i] and not (last and cut):
             continue
-        result.problems.append(f"{where} line {i + 1}: " + _what(i, got, expected, last and cut))
+        result.add(f"{where} line {i + 1}: " + _what(i, got, expected, last and cut), index, i + 1)
         return
     if len(got) < len(expected):
-        result.problems.append(f"{where} truncated after line {len(got)} "
-                               f"({len(expected)} lines sealed)")
+        result.add(f"{where} truncated after line {len(got)} ({len(expected)} lines sealed)",
+                   index, len(got))
     elif log_hash.hexdigest() != seal["log_sha256"]:
-        result.problems.append(f"{where}: content differs from its seal")
+        result.add(f"{where}: content differs from its seal", index)
 
 
 def _what(i: int, got: list[bytes], expected: list[bytes], cut: bool) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from meshward.checks.docs import write_docs as write_pages
 from meshward.practices import PRACTICES
 from meshward.watch.detectors import all_infos
 from meshward.watch.detectors.interface import DetectorInfo
@@ -16,7 +17,7 @@ def detector_markdown(d: DetectorInfo) -> str:
     lines = [f"# {d.id}: {d.title}", ""]
     lines.append(f"- Severity: {d.severity.value} (the alert may raise or lower it; see the message)")
     lines.append(f"- Confidence: {d.confidence.value}")
-    lines.append("- Way: watch (`meshward watch`)")
+    lines.append("- Mode: watch (`meshward watch`)")
     lines.append(f"- Reads: {', '.join(d.inputs)}")
     lines.append("- Practices: " + "; ".join(f"{p} ({PRACTICES[p]})" for p in d.practices))
     lines += ["", "## Why it matters", "", d.rationale.strip(), "", "## What to do", "",
@@ -49,14 +50,7 @@ def expected_docs() -> dict[str, str]:
 
 
 def write_docs(folder: Path) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    wanted = expected_docs()
-    for stale in folder.glob("*.md"):
-        if stale.name not in wanted:
-            stale.unlink()
-    for name, text in wanted.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return sorted(wanted)
+    return write_pages(folder, expected_docs())
 
 
 def get_detector(detector_id: str) -> DetectorInfo | None:

@@ -53,6 +53,7 @@ class WatchStats:
     by_format: Counter[str] = field(default_factory=Counter)
     problems: dict[tuple[str, str], Problem] = field(default_factory=dict)
     repeats: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)  # events given to detectors, by kind
 
 
 class Watcher:
@@ -127,6 +128,7 @@ class Watcher:
                 self._floor[raw.path] = ts - SKEW_BACK_S
             if self.since is not None and ts < self.since:
                 return
+        self.stats.kinds[ev.kind] += 1
         for det in self.by_kind.get(ev.kind, ()):
             alerts = det.observe(ev, self.ctx)
             if alerts:

@@ -67,6 +67,11 @@ class IdentityMap:
                     continue
                 m.by_pod.setdefault((w.namespace, w.name), name)
                 m.by_sa.setdefault((w.namespace, w.service_account), []).append(name)
+            for ks in svc.k8s_services:  # ingress-nginx upstreams and ClusterIPs, pods dump or not
+                m.by_upstream.setdefault(f"{ks.namespace}-{ks.name}", name)
+                ip = ks.spec.get("clusterIP")
+                if isinstance(ip, str) and ip not in ("", "None"):
+                    m.by_ip.setdefault(ip, name)
         for cf in inv.compose_files:
             for cs in cf.services:
                 compose_name = inv.service_name_of(cs)
@@ -79,11 +84,6 @@ class IdentityMap:
             m.by_pod.setdefault((w.namespace, w.name), owner)
             m.by_sa.setdefault((w.namespace, w.service_account), []).append(owner)
             m._pod_ips(w.obj, owner)
-            for ks in svc.k8s_services:
-                m.by_upstream.setdefault(f"{ks.namespace}-{ks.name}", name)
-                ip = ks.spec.get("clusterIP")
-                if isinstance(ip, str) and ip not in ("", "None"):
-                    m.by_ip.setdefault(ip, name)
         for obj in inv.by_kind("Endpoints", "EndpointSlice"):
             m._endpoints(obj)
         return m

@@ -5,19 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from meshward.checks.context import ScanContext
 from meshward.config import Config
-from meshward.errors import InputError
+from meshward.errors import InputError, UsageError
 from meshward.findings.finding import Confidence, Finding, Mode, Severity
 from meshward.model.source import Location
 from meshward.watch.archive import ArchiveWriter
 from meshward.watch.context import Thresholds, WatchContext
 from meshward.watch.detectors import all_detectors
+from meshward.watch.detectors.interface import DetectorInfo
 from meshward.watch.engine import Watcher
+from meshward.watch.event import ACCESS, AUDIT, RUNTIME
 from meshward.watch.reader import RawLine, expand, follow, read_all
 from meshward.watch.sinks.interface import Delivery, Sink, SinkError
 from meshward.watch.state import State
@@ -67,6 +70,22 @@ class WatchResult:
     files: int = 0
     lines: int = 0
     duration_s: float = 0.0
+    ran: tuple[str, ...] = ()  # detectors that were given events of their kind
+
+
+_KIND_NAMES = {ACCESS: "access-log (Envoy, Istio, Linkerd, nginx)",
+               AUDIT: "Kubernetes audit", RUNTIME: "Falco"}
+
+
+def _not_run(infos: list[DetectorInfo], kinds: Counter[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The detectors that saw events of their kind, and a notice per kind no line gave."""
+    ran = tuple(i.id for i in infos if any(kinds[k] for k in i.kinds))
+    notices = []
+    for kind, name in _KIND_NAMES.items():
+        idle = [i.id for i in infos if kind in i.kinds and i.id not in ran]
+        if idle:
+            notices.append(f"not run: {', '.join(idle)}: no {name} event in the logs read")
+    return ran, notices
 
 
 def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
@@ -100,7 +119,12 @@ def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
                 sink_failures[sink.label] = sink_failures.get(sink.label, 0) + 1
 
     watcher = Watcher(ctx, all_detectors(), deliver, since=opts.since)
-    archive = ArchiveWriter(opts.archive, opts.archive_key) if opts.archive else None
+    try:
+        archive = ArchiveWriter(opts.archive, opts.archive_key) if opts.archive else None
+    except OSError as exc:
+        raise UsageError(f"archive {opts.archive}: {exc.strerror} ({exc.filename})",
+                         "give an --archive folder and an --archive-key path this user can "
+                         "write") from None
     if archive is not None:
         result.notices.extend(archive.messages)
     files, missing = expand(opts.logs)
@@ -145,7 +169,8 @@ def watch(scan: ScanContext, opts: WatchOptions, sinks: list[Sink],
     for label, n in sink_failures.items():
         result.notices.append(f"{n} alert(s) not delivered to {label}")
     result.findings = kept
-    result.notices = watcher.notices() + result.notices
+    result.ran, idle = _not_run([d.info for d in watcher.detectors], watcher.stats.kinds)
+    result.notices = watcher.notices() + idle + result.notices
     result.lines = watcher.stats.lines
     result.duration_s = time.perf_counter() - started
     return result
@@ -169,7 +194,8 @@ def send_test_alerts(sinks: list[Sink], timeout: float = 10.0) -> list[Delivery]
         try:
             sink.send(finding)
         except SinkError as exc:
-            out.append(Delivery(sink.label, False, exc.render()))
+            # the error names the sink already, and the report line starts with it
+            out.append(Delivery(sink.label, False, exc.render().removeprefix(f"{sink.label}: ")))
             continue
         out.append(sink.confirm(marker, timeout))
     for sink in sinks:

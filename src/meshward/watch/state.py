@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from meshward.errors import UsageError
+
 STATE_VERSION = 1
 
 
@@ -34,8 +36,22 @@ class State:
 
     @classmethod
     def load(cls, path: Path | None) -> State:
+        """The state at ``path``. A folder that cannot be written is a usage error now, not a
+        lost baseline at the end; a file that is not a watch state is never overwritten."""
         state = cls(path=path)
-        if path is None or not path.exists():
+        if path is None:
+            return state
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--state {path}: cannot create its folder ({exc.strerror})",
+                             "give a state file in a folder this user can write") from None
+        if path.is_dir():
+            raise UsageError(f"--state {path}: is a folder", "give a file, e.g. DIR/state.json")
+        if not os.access(path.parent, os.W_OK):
+            raise UsageError(f"--state {path}: cannot be written here",
+                             "give a state file in a folder this user can write")
+        if not path.exists():
             return state
         try:
             doc: Any = json.loads(path.read_text("utf-8"))
@@ -47,8 +63,10 @@ class State:
                 state.volume[str(key)] = Baseline(float(mean), float(var), int(n))
             state.existed = True
         except (OSError, ValueError, TypeError) as exc:
-            state.problem = (f"{path}: cannot read the watch state ({exc}); starting a new "
-                             "baseline (the file is rewritten at the end)")
+            state.path = None  # someone else's file (a log given by mistake?): leave it be
+            state.problem = (f"{path}: not a meshward watch state ({exc}); the file is left "
+                             "untouched and nothing learned this run is saved: give another "
+                             "--state FILE, or delete this one if it is a broken state")
         return state
 
     def save(self) -> None:

@@ -7,10 +7,7 @@ runner (:mod:`meshward.images.runner`) produces their findings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from meshward.checks.context import ScanContext
-from meshward.checks.registry import Hit, Rule
+from meshward.checks.registry import Rule, not_at_rest
 from meshward.findings.finding import Mode, Severity
 
 _DOC = "https://github.com/meshward/meshward/blob/main/docs/images.md"
@@ -22,16 +19,13 @@ _PROV = ("SUP-PROVENANCE",)
 _REG = ("SUP-REGISTRY",)
 
 
-def _live(ctx: ScanContext) -> Iterator[Hit]:
-    """Registry checks ask registries, never files."""
-    return iter(())
-
 
 def _check(id: str, title: str, severity: Severity, practices: tuple[str, ...], cwe: str,
            rationale: str, remediation: str, *refs: str) -> Rule:
     return Rule(id=id, title=title, severity=severity, practices=practices, rationale=rationale,
-                remediation=remediation, check=_live, references=(*refs, _DOC),
-                targets=("kubernetes", "compose", "dockerfile"), cwe=cwe, mode=Mode.VERIFY,
+                remediation=remediation, check=not_at_rest, references=(*refs, _DOC),
+                targets=("kubernetes", "compose", "dockerfile"), cwe=cwe,
+                mode=Mode.VERIFY, command="images",
                 example_fail="meshward images deploy/   # the registry or Notary disagrees",
                 example_pass="meshward images deploy/   # digest, signature and trust data hold")
 

@@ -56,11 +56,14 @@ def no_admission_policy(ctx: ScanContext) -> Iterator[Hit]:
     if not workloads or verify_policies(ctx):
         return
     w = workloads[0]
-    yield Hit(f"{len(workloads)} Kubernetes workload(s) in the scanned files, and no "
-              "signature-verification admission policy (Kyverno verifyImages, sigstore "
-              "ClusterImagePolicy, Connaisseur, Ratify): any image that can be pulled will run",
+    services = sorted({s for x in workloads if (s := ctx.inventory.service_name_of(x))})
+    yield Hit(f"{len(workloads)} Kubernetes workload(s) of {len(services)} service(s) in the "
+              "scanned files, and no signature-verification admission policy (Kyverno "
+              "verifyImages, sigstore ClusterImagePolicy, Connaisseur, Ratify): any image that "
+              "can be pulled will run",
               w.obj.location, w.ref, ctx.inventory.service_name_of(w),
-              "no verifyImages / ClusterImagePolicy / Connaisseur / Ratify policy", key="fleet")
+              "no verifyImages / ClusterImagePolicy / Connaisseur / Ratify policy", key="fleet",
+              extra=(("services", ",".join(services)), ("workloads", str(len(workloads)))))
 
 
 def _reasons(policies: list[VerifyPolicy], image: str, namespace: str) -> list[str] | None:
@@ -115,7 +118,9 @@ def image_not_covered(ctx: ScanContext) -> Iterator[Hit]:
         why = "; ".join(dict.fromkeys(reasons))
         yield Hit(f"{container_label(w, c)}: image {c.image} is not verified by any "
                   f"signature policy ({why})", c.at("image"), w.ref, svc, f"image: {c.image}",
-                  key=f"{c.role}/{c.name}")
+                  key=f"{c.role}/{c.name}",
+                  extra=(("image", c.image), ("container", c.name),
+                         ("policies", ",".join(p.name for p in policies))))
 
 
 @rule(

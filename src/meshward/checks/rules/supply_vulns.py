@@ -20,8 +20,20 @@ _TRIVY = "https://trivy.dev/latest/docs/configuration/reporting/#json"
 _GRYPE = "https://github.com/anchore/grype#supported-sources"
 
 
+_NEEDS = {
+    "MWV01": "no Trivy/Grype JSON report or SBOM with vulnerability data among the scanned files",
+    "MWV02": "no SBOM package list together with an OSV export (`osv:` in .meshward.yaml)",
+    "MWV03": "no lockfile in the tree together with an OSV export (`osv:` in .meshward.yaml)",
+}
+
+
 def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
-    for vh in collected_for(ctx).hits:
+    collected = collected_for(ctx)
+    if rule_id not in collected.ran:
+        ctx.not_run.add(rule_id)  # SUP-VULN is not "met" for want of data
+        ctx.notice(f"not run: {rule_id}: {_NEEDS[rule_id]}")
+        return
+    for vh in collected.hits:
         if vh.rule_id == rule_id:
             yield vh.hit
 
@@ -31,6 +43,7 @@ def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
     title="Image has a known vulnerability (scanner report or SBOM)",
     severity=Severity.MEDIUM,
     practices=("SUP-VULN",),
+    command="scan, images",
     targets=("files",),
     cwe="CWE-1395",
     rationale=(
@@ -59,6 +72,7 @@ def reported_vulnerability(ctx: ScanContext) -> Iterator[Hit]:
     title="OS package of an image matches an OSV advisory",
     severity=Severity.MEDIUM,
     practices=("SUP-VULN",),
+    command="scan, images",
     targets=("files",),
     cwe="CWE-1395",
     rationale=(
@@ -86,6 +100,7 @@ def osv_image_package(ctx: ScanContext) -> Iterator[Hit]:
     title="Locked dependency matches an OSV advisory",
     severity=Severity.MEDIUM,
     practices=("SUP-VULN",),
+    command="scan, images",
     targets=("files",),
     cwe="CWE-1395",
     rationale=(

@@ -15,7 +15,9 @@ def completed(ev: LogEvent) -> bool:
 
 
 def allowed(ev: LogEvent) -> bool:
-    return ev.status == 0 or 200 <= ev.status < 400
+    """The request went through: 2xx/3xx, or 101 Switching Protocols, which is how a
+    successful exec, attach or port-forward (an upgraded SPDY/WebSocket stream) is logged."""
+    return ev.status == 0 or 100 <= ev.status < 400
 
 
 def control_plane(user: str) -> bool:

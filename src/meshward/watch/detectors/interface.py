@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from meshward.checks.registry import Hit, Rule
+from meshward.checks.registry import Rule, not_at_rest
 from meshward.findings.finding import Confidence, Finding, Mode, ResourceRef, Severity
 from meshward.model.source import Location
 from meshward.practices import PRACTICES
@@ -45,12 +45,10 @@ class DetectorInfo:
         """A rule descriptor for reporters (SARIF); it checks nothing at rest."""
         return DetectorRule(id=self.id, title=self.title, severity=self.severity,
                     practices=self.practices, rationale=self.rationale,
-                    remediation=self.remediation, check=_no_check, confidence=self.confidence,
-                    references=self.references, targets=("files",), mode=Mode.WATCH)
+                    remediation=self.remediation, check=not_at_rest, confidence=self.confidence,
+                    references=self.references, targets=("files",), mode=Mode.WATCH,
+                    command="watch")
 
-
-def _no_check(_ctx: object) -> list[Hit]:
-    return []
 
 
 @dataclass(frozen=True)
@@ -58,8 +56,8 @@ class DetectorRule(Rule):
     """A detector seen as a rule by the reporters; its help lives in docs/detectors/."""
 
     @property
-    def help_uri(self) -> str:
-        return f"https://github.com/meshward/meshward/blob/main/docs/detectors/{self.id}.md"
+    def doc_path(self) -> str:
+        return f"detectors/{self.id}.md"
 
 
 @dataclass

@@ -51,9 +51,14 @@ class Detect(Detector):
             f"Falco {ev.priority}: {ev.rule} in {where}"
             + (f" (service {service})" if service else ""),
             ev, key=f"{ev.rule}|{ev.namespace}/{ev.pod}|{digest}", service=service,
-            identity=ev.user, source=ev.extra.get("container.id", ""),
+            # the remote address of a network event (fd.rip, else fd.cip); a container id
+            # or a node name is no address, so they travel as extra data
+            identity=ev.user, source=ev.extra.get("fd.rip") or ev.extra.get("fd.cip", ""),
             resource=ResourceRef("Pod", ev.pod, ev.namespace) if ev.pod else None,
             severity=severity,
-            extra=[("falco_rule", ev.rule), ("priority", ev.priority),
-                   ("image", ev.extra.get("container.image.repository", "")),
-                   ("command", ev.extra.get("proc.cmdline", ""))])]
+            extra=[(k, v) for k, v in (
+                ("falco_rule", ev.rule), ("priority", ev.priority),
+                ("image", ev.extra.get("container.image.repository", "")),
+                ("command", ev.extra.get("proc.cmdline", "")),
+                ("container_id", ev.extra.get("container.id", "")),
+                ("node", ev.extra.get("hostname", ""))) if v])]

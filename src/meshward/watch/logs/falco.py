@@ -37,5 +37,11 @@ def parse(doc: dict[str, Any]) -> LogEvent | None:
         container=_field(fields, "container.name"),
         user=_field(fields, "user.name", "ka.user.name"),
         extra={k: _field(fields, k) for k in ("container.image.repository", "proc.cmdline",
-                                              "fd.name", "container.id") if _field(fields, k)},
+                                              "fd.name", "container.id", "fd.rip", "fd.cip")
+               if _field(fields, k)} | _field_map(doc, "hostname"),
     )
+
+
+def _field_map(doc: dict[str, Any], name: str) -> dict[str, str]:
+    value = doc.get(name)
+    return {name: value} if isinstance(value, str) and value else {}
