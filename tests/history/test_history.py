@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,6 +12,7 @@ from meshward.cli.main import main
 from meshward.history.delta import Tracked, compare
 from meshward.history.store import APPLICATION_ID, SCHEMA_VERSION, HistoryError, open_history
 from meshward.pipeline import scan
+from tests.cli.test_report_cmd import page_data
 from tests.conftest import REPO
 
 SHOP = REPO / "examples" / "shop"
@@ -31,14 +30,6 @@ def test_compare_matches_by_fingerprint_and_orders_most_severe_first() -> None:
     assert d.as_dict()["summary"] == {"new": 2, "fixed": 1, "still_open": 2}
 
 
-def _page_data(html: Path) -> dict[str, object]:
-    m = re.search(r'<script type="application/json" id="meshward-data">(.*?)</script>',
-                  html.read_text(), re.S)
-    assert m
-    data: dict[str, object] = json.loads(m.group(1))
-    return data
-
-
 def test_two_report_runs_show_new_fixed_and_still_open(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     tree = tmp_path / "shop"
@@ -46,7 +37,7 @@ def test_two_report_runs_show_new_fixed_and_still_open(tmp_path: Path,
     hist = tmp_path / "history.db"
     assert main(["report", str(tree), "-o", str(tmp_path / "one.html"), "--history", str(hist)]) == 0
     first = {f.fingerprint for f in scan([tree]).findings if not f.suppressed_by}
-    assert _page_data(tmp_path / "one.html")["history"] is None  # nothing to compare with yet
+    assert page_data(tmp_path / "one.html")["history"] is None  # nothing to compare with yet
 
     worker = tree / "k8s" / "worker.yaml"
     worker.write_text(worker.read_text().replace("privileged: true", "privileged: false"))
@@ -60,7 +51,7 @@ def test_two_report_runs_show_new_fixed_and_still_open(tmp_path: Path,
     err = capsys.readouterr().err
     assert ("since run 1 (" in err and f"): {len(new)} new, {len(fixed)} fixed, "
             f"{len(first & second)} still open" in err)
-    data = _page_data(tmp_path / "two.html")
+    data = page_data(tmp_path / "two.html")
     history = data["history"]
     assert isinstance(history, dict)
     assert set(history["new"]) == new

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from meshward.cli.common import EXIT_FINDINGS, EXIT_OK
+from meshward.cli.common import EXIT_FINDINGS, EXIT_OK, write_output
 from meshward.errors import UsageError
 from meshward.findings.finding import Severity
 from meshward.history.delta import Delta, Tracked, compare, tracked
@@ -126,13 +126,7 @@ def run(args: argparse.Namespace) -> int:
         text = render_markdown(delta)
     else:
         text = render_text(delta, str(args.old), str(args.new))
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-    else:
-        sys.stdout.write(text)
+    write_output(args.output, text)
     if any(t.rank >= fail_on.rank for t in delta.new):
         return EXIT_FINDINGS
     return EXIT_OK
