@@ -103,6 +103,20 @@ def test_click_on_a_node_shows_its_card(shop_html: Path, tmp_path_factory: pytes
         shot = page.screenshot(tmp_path_factory.mktemp("screens") / "shop-report.png")
         print(f"\nscreenshot: {shot}")
         assert shot.stat().st_size > 20000
+        # A callee link opens its card; "internet" among the callers is apart from the links.
+        page.eval("Array.from(document.querySelectorAll('#card a'))"
+                  ".filter(function(a){return a.textContent === 'postgres'})[0].click()")
+        page.wait_for("document.getElementById('card').getAttribute('data-service') === "
+                      "'postgres'", timeout=10)
+        gaps = page.eval(
+            "(function(){var dt=Array.from(document.querySelectorAll('#card dt'))"
+            ".filter(function(d){return d.textContent === 'callers'})[0];"
+            "var items=Array.from(dt.nextElementSibling.querySelectorAll('.links > *'));"
+            "return [items.map(function(x){return x.textContent}), items.slice(1).map("
+            "function(x,i){return x.getBoundingClientRect().left - "
+            "items[i].getBoundingClientRect().right})];})()")
+        assert gaps[0][0] == "internet" and len(gaps[0]) >= 2
+        assert all(g >= 6 for g in gaps[1]), gaps
     finally:
         page.close()
 
