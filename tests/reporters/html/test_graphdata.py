@@ -111,6 +111,15 @@ def test_edges_without_a_mesh(tmp_path: Path) -> None:
     }
 
 
+def test_an_allowed_edge_names_the_rule_that_lets_the_caller_in(tmp_path: Path) -> None:
+    (tmp_path / "fleet.yaml").write_text(MESHED.format(ns="team", inject="disabled"))
+    result = scan([tmp_path])
+    edges = {e["target"]: e for e in graph_data(result.context, result.findings)["edges"]}
+    assert edges["api"]["seg_why"] == (
+        "the callee is isolated by NetworkPolicy team/api-from-front; "
+        "NetworkPolicy team/api-from-front ingress rule 1 lets this caller in")
+
+
 def test_edges_inside_linkerd(tmp_path: Path) -> None:
     edges = _edges(tmp_path, "enabled")
     assert edges["api"] == ("mtls", "allowed")

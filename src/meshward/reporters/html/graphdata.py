@@ -90,7 +90,16 @@ def edge_segmentation(ctx: ScanContext, edge: Edge) -> tuple[str, str]:
     isolating = {p.label for w in target.workloads
                  for p in seg.isolating(seg.pod(w), "ingress")}
     if isolating:
-        return "allowed", "allowed by " + ", ".join(sorted(isolating)[:3])
+        # Name the rule that lets this caller in, not every policy isolating the callee (a
+        # default-deny policy isolates, it does not allow).
+        source = inv.services.get(edge.source)
+        rules = sorted({v.reason for sw in (source.workloads if source else [])
+                        for tw in target.workloads
+                        for v in [seg.check(seg.pod(sw), seg.pod(tw))] if v.allowed})
+        isolated = "the callee is isolated by " + ", ".join(sorted(isolating)[:3])
+        if rules:
+            return "allowed", f"{isolated}; {', '.join(rules[:3])} lets this caller in"
+        return "allowed", isolated
     return "open", "no NetworkPolicy isolates the callee: anything in the cluster may call it"
 
 
