@@ -179,6 +179,33 @@ def test_an_embedded_alert_shows_who_and_the_scorecard_its_ways(tmp_path: Path) 
         page.close()
 
 
+def test_history_columns_show_severity_for_every_finding(tmp_path: Path) -> None:
+    chromium()
+    tree = tmp_path / "shop"
+    shutil.copytree(SHOP, tree)
+    hist, html = tmp_path / "h.db", tmp_path / "r.html"
+    assert main(["report", str(tree), "-o", str(html), "--history", str(hist)]) == 0
+    worker = tree / "k8s" / "worker.yaml"
+    worker.write_text(worker.read_text().replace("privileged: true", "privileged: false"))
+    assert main(["report", str(tree), "-o", str(html), "--history", str(hist)]) == 0
+    page = Page(html.as_uri())
+    try:
+        page.wait_for("document.body && document.body.getAttribute('data-ready') === 'true'")
+        cols = page.eval(
+            "Array.from(document.querySelectorAll('#history .col')).map(function(c){"
+            "return [c.querySelector('h3').textContent, Array.from(c.querySelectorAll('li'))"
+            ".map(function(li){var b=li.querySelector('.badge'); return b ? b.textContent : ''})]})")
+        titles = [title for title, _ in cols]
+        assert titles[0].startswith("New (") and titles[1] == "Fixed (1)"
+        assert titles[2].startswith("Still open (")
+        assert cols[1][1] == ["critical"]  # the privileged worker
+        for _, badges in cols:
+            assert badges and all(b in {"critical", "high", "medium", "low", "info"}
+                                  for b in badges)
+    finally:
+        page.close()
+
+
 def _render_seconds(html: Path) -> tuple[float, int]:
     """Seconds from opening the page to the graph drawn (Chromium's start included)."""
     start = time.monotonic()

@@ -49,16 +49,12 @@
     active.forEach(function (f) { byFp[f.fingerprint] = f; });
     var newItems = H.new.map(function (fp) { return byFp[fp]; }).filter(Boolean);
     $("history").appendChild(intro);
+    function item(t) {  /* a finding of this run, or a tracked one of the history: same look */
+      return h("li", null, h("span", { cls: "badge " + t.severity, text: t.severity }), " ", h("b", { text: t.rule_id }), " ", t.message);
+    }
     $("history").appendChild(h("div", { cls: "hist" },
-      col("new", "New", newItems, function (f) {
-        return h("li", null, h("span", { cls: "badge " + f.severity, text: f.severity }), " ", h("b", { text: f.rule_id }), " ", f.message);
-      }),
-      col("fixed", "Fixed", H.fixed, function (t) {
-        return h("li", null, h("span", { cls: "badge " + t.severity, text: t.severity }), " ", h("b", { text: t.rule_id }), " ", t.message);
-      }),
-      col("open", "Still open", H.still_open_sample, function (t) {
-        return h("li", null, h("b", { text: t.rule_id }), " ", t.message);
-      })));
+      col("new", "New", newItems, item), col("fixed", "Fixed", H.fixed, item),
+      col("open", "Still open", H.still_open_sample, item)));
     if (H.still_open > H.still_open_sample.length) {
       $("history").lastChild.lastChild.querySelector("h3").textContent = "Still open (" + H.still_open + ")";
     }
