@@ -32,7 +32,13 @@ def _nothing(n: int = 1) -> None:
 
 
 class _Terminal:
-    """One ``rich`` progress display; tasks come and go while it lives."""
+    """One ``rich`` progress display, drawn only while a task runs.
+
+    It never takes over stdout or stderr (rich's default): the report written to stdout, or
+    redirected to a file while stderr is the terminal, goes where it was sent, unwrapped.
+    The display stops as soon as its last task is complete, and :func:`pause` stops it
+    before anything is written, so a bar is never drawn over the output.
+    """
 
     def __init__(self, stream: TextIO) -> None:
         from rich.console import Console
@@ -46,19 +52,39 @@ class _Terminal:
 
         self.display: Any = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=Console(file=stream, stderr=True), transient=True)
-        self.display.start()
+            TimeElapsedColumn(), console=Console(file=stream, stderr=True), transient=True,
+            redirect_stdout=False, redirect_stderr=False)
+        self.running = False
+        self.open: set[Any] = set()
 
     def task(self, label: str, total: int) -> Step:
+        if not self.running:
+            self.display.start()
+            self.running = True
         task_id = self.display.add_task(label, total=total)
+        self.open.add(task_id)
+        done = 0
 
         def step(n: int = 1) -> None:
+            nonlocal done
+            if task_id not in self.open:
+                return
+            done += n
             self.display.advance(task_id, n)
+            if done >= total:
+                self.open.discard(task_id)
+                if not self.open:
+                    self.stop()  # drawn once more, complete, then taken off
 
         return step
 
     def stop(self) -> None:
-        self.display.stop()
+        if self.running:
+            self.display.stop()
+            self.running = False
+        for task_id in list(self.display.task_ids):
+            self.display.remove_task(task_id)
+        self.open.clear()
 
 
 _ACTIVE: contextvars.ContextVar[_Terminal | None] = contextvars.ContextVar(
@@ -71,6 +97,14 @@ def task(label: str, total: int, min_total: int = 1) -> Step:
     if active is None or total < max(1, min_total):
         return _nothing
     return active.task(label, total)
+
+
+def pause() -> None:
+    """Take the display off the terminal before output is written (a task left unfinished,
+    e.g. a probe that ran out of budget, must not leave a bar to be drawn over it)."""
+    active = _ACTIVE.get()
+    if active is not None:
+        active.stop()
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -168,6 +169,51 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
         assert shown is False
         assert progress.task("reading files", 10_000) is progress.task("x", 1)
     assert progress.task("reading files", 10_000).__name__ == "_nothing"  # type: ignore[attr-defined]
+
+
+def test_output_redirected_to_a_file_stays_there_while_stderr_is_a_terminal(
+        tmp_path: Path) -> None:
+    """rich's default would take stdout over while a bar is on: JSON sent to a file went to the
+    terminal, and text was wrapped again at the terminal's width."""
+    import subprocess
+    import sys
+
+    for i in range(progress.FILES_MIN + 20):  # enough files for the bar to show
+        shutil.copy(SHOP / "k8s" / "web.yaml", tmp_path / f"web-{i:03d}.yaml")
+    out = tmp_path / "out.json"
+    master, slave = pty.openpty()
+    try:
+        with out.open("w") as sink:
+            proc = subprocess.run([str(Path(sys.executable).parent / "meshward"), "scan",
+                                   str(tmp_path), "-f", "json"], stdout=sink, stderr=slave,
+                                  timeout=300)
+        drawn = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", _read_all(master))
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode in (1, 2)  # findings (and the copies' duplicate objects)
+    doc = json.loads(out.read_text())
+    assert doc["run"]["command"] == "scan" and doc["findings"]
+    assert '"schema_version"' not in drawn  # nothing of the report on the terminal
+
+
+def test_rules_column_fits_the_terminal_one_line_per_practice() -> None:
+    report = sample_report()
+    report.findings[0] = replace(report.findings[0], practices=("ENV-PRIVATE",))
+    report.rules = tuple(replace(report.rules[0], id=f"MW{n:03d}", practices=("ENV-PRIVATE",))
+                         for n in range(500, 520))
+    report.width = 0  # not a terminal: every id
+    full = next(line for line in TextReporter().render(report).splitlines()
+                if line.startswith("  ENV-PRIVATE ")).split()[-1].split(",")
+    assert {f"MW{n:03d}" for n in range(500, 520)} <= set(full)
+    report.width = 80
+    lines = TextReporter().render(report).splitlines()
+    row = next(line for line in lines if line.startswith("  ENV-PRIVATE "))
+    assert len(row) <= 80 and row.endswith(" more")
+    shown = row.split()[-2].split(",")
+    assert shown[:-1] == full[:len(shown) - 1]
+    assert shown[-1] == f"+{len(full) - (len(shown) - 1)}"
+    assert lines[lines.index(row) + 1].startswith("  ENV-PORTS ")  # one line per practice
 
 
 def test_wrapping_with_colour_counts_only_visible_characters() -> None:

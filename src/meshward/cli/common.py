@@ -82,6 +82,9 @@ def render(report: Report, fmt: str) -> str:
 
 def write_output(output: str | None, text: str) -> None:
     """The report to the file of ``-o``, else to stdout."""
+    from meshward import progress
+
+    progress.pause()
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")

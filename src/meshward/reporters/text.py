@@ -67,7 +67,7 @@ class TextReporter(Reporter):
             out += [f"  {e.render()}" for e in report.errors]
         if report.notices:
             out += ["", self._head(f"Notices ({len(report.notices)})")]
-            out += [f"  {n}" for n in report.notices]
+            out += [w for n in report.notices for w in self._wrap(f"  {n}", "    ")]
         out += ["", *self._practices(report)]
         out += ["", self._head(totals_line(report))]
         return "\n".join(out) + "\n"
@@ -138,6 +138,23 @@ class TextReporter(Reporter):
         return [w for i, line in enumerate(lines)
                 for w in self._wrap(line, pad, _INDENT + label if i == 0 else pad)]
 
+    @staticmethod
+    def _ids(ids: list[str], room: int) -> str:
+        """``ids`` joined by commas; on a terminal (``room`` > 0) as many as fit, then how many
+        more, so the table keeps one line per practice (`meshward rules` lists them all)."""
+        if not ids:
+            return "-"
+        whole = ",".join(ids)
+        if room <= 0 or len(whole) <= room:
+            return whole
+        shown: list[str] = []
+        for n, rule_id in enumerate(ids):
+            more = f"+{len(ids) - n} more"
+            if len(",".join([*shown, rule_id, f"+{len(ids) - n - 1} more"])) > room:
+                return ",".join([*shown, more])
+            shown.append(rule_id)
+        return whole
+
     def _practices(self, report: Report) -> list[str]:
         rows = practice_rows(report)
         code_w = max(len(r.code) for r in rows)
@@ -150,9 +167,10 @@ class TextReporter(Reporter):
             status = (self._paint(_STATUS_COLOR[r.status], r.status)
                       + " " * (status_w - len(r.status)))
             nums = "  ".join(str(r.counts[s]).rjust(4) for s in SEVERITIES)
-            rules = ",".join(r.rules) if r.rules else "-"
-            out.append(f"  {r.code.ljust(code_w)}  {status}  {nums}  "
-                       f"{str(r.suppressed).rjust(4)}  {rules}")
+            row = (f"  {r.code.ljust(code_w)}  {status}  {nums}  "
+                   f"{str(r.suppressed).rjust(4)}  ")
+            at = len(row) - len(status) + status_w  # the RULES column, in visible characters
+            out.append(row + self._ids(list(r.rules), self._width - at if self._width else 0))
         out.append(guide_line(rows))
         return out
 
