@@ -22,8 +22,25 @@ except AttributeError:  # pragma: no cover
     _Base = yaml.SafeLoader
 
 
+_RESOLVED: dict[tuple[str, bool, bool], str] = {}  # (scalar text, implicit flags) -> tag
+_RESOLVED_MAX = 100_000
+
+
 class _LineLoader(_Base):  # type: ignore[misc]
     """A safe loader whose mappings and sequences carry 1-based line numbers."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The tag of a plain scalar depends only on its text (no path resolvers are set), and
+        # manifests repeat the same keys and values: look each one up once, not per node.
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, *implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()
+            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+        return tag
 
 
 # Kubernetes and compose parsers do not read `22:22` as a base-60 number (YAML 1.1 did):
