@@ -123,21 +123,26 @@ class Segmentation:
         self._by_workload = {id(p.workload): p for p in pods}
         # A policy whose selector has matchLabels can only select pods carrying its first
         # label: index those by (namespace, key, value) so selection is not pods x policies.
-        indexed: dict[tuple[str, str, str], list[Policy]] = {}
-        scan_all: list[Policy] = []
+        # Policies with the same namespace and selector select the same pods: ask one of them.
+        alike: dict[tuple[object, ...], list[Policy]] = {}
         for pol in policies:
+            alike.setdefault((pol.namespace, pol.cilium, pol.selector), []).append(pol)
+        indexed: dict[tuple[str, str, str], list[list[Policy]]] = {}
+        scan_all: list[list[Policy]] = []
+        for group in alike.values():
+            pol = group[0]
             if not pol.cilium and pol.namespace and pol.selector.match_labels:
                 k, v = pol.selector.match_labels[0]
-                indexed.setdefault((pol.namespace, k, v), []).append(pol)
+                indexed.setdefault((pol.namespace, k, v), []).append(group)
             else:
-                scan_all.append(pol)
+                scan_all.append(group)
         order = self._order = {id(pol): i for i, pol in enumerate(policies)}
         self._selecting: dict[int, list[Policy]] = {}
         self._selected: dict[int, list[PodView]] = {id(pol): [] for pol in policies}
         for p in pods:
-            candidates = [pol for k, v in p.labels.items()
-                          for pol in indexed.get((p.namespace, k, v), ())] + scan_all
-            chosen = sorted({id(c): c for c in candidates if c.selects(p)}.values(),
+            candidates = [g for k, v in p.labels.items()
+                          for g in indexed.get((p.namespace, k, v), ())] + scan_all
+            chosen = sorted({id(c): c for g in candidates if g[0].selects(p) for c in g}.values(),
                             key=lambda c: order[id(c)])
             self._selecting[id(p.workload)] = chosen
             for pol in chosen:
