@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from meshward.cache import once
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import YMap, as_map, as_seq, line_of
 from meshward.zerotrust import cilium
-from meshward.zerotrust.cache import once
 from meshward.zerotrust.peers import Peer, PodView, Policy, PolicyRule, PortMatch, pod_view
 from meshward.zerotrust.selectors import LabelSelector, namespace_labels, parse_selector
 
@@ -147,6 +147,7 @@ class Segmentation:
             self._selecting[id(p.workload)] = chosen
             for pol in chosen:
                 self._selected[id(pol)].append(p)
+        self._isolating: dict[tuple[int, str], list[Policy]] = {}
         self._default_deny: dict[tuple[str, str], list[Policy]] = {}
         self._in_namespace: dict[str, list[Policy]] = {}
         for pol in policies:
@@ -169,7 +170,11 @@ class Segmentation:
         return self._selecting[id(pod.workload)]
 
     def isolating(self, pod: PodView, direction: str) -> list[Policy]:
-        return [p for p in self.selecting(pod) if p.isolates(direction)]
+        key = (id(pod.workload), direction)
+        found = self._isolating.get(key)
+        if found is None:  # asked for every pair a pod is part of: answer once per pod
+            found = self._isolating[key] = [p for p in self.selecting(pod) if p.isolates(direction)]
+        return list(found)
 
     def isolated(self, pod: PodView, direction: str) -> bool:
         return bool(self.isolating(pod, direction))

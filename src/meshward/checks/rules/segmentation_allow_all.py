@@ -39,6 +39,7 @@ def allow_all_policy(ctx: ScanContext) -> Iterator[Hit]:
     seg = evaluate(inv)
     for pol in seg.policies:
         selected = seg.selected_pods(pol)
+        selected_names = names(sorted({p.workload.name for p in selected}))
         for direction in DIRECTIONS:
             for r in pol.rules(direction) or []:
                 if r.ports is not None or not (r.allows_everyone or r.allows_all_pods):
@@ -50,7 +51,7 @@ def allow_all_policy(ctx: ScanContext) -> Iterator[Hit]:
                            if d is not pol] if pol.namespace else []
                 msg = (f"{pol.label} {direction} rule {r.index + 1} admits {scope} on every "
                        f"port: the {len(selected)} workload(s) it selects"
-                       f"{' (' + names(sorted({p.workload.name for p in selected})) + ')' if selected else ''}"
+                       f"{' (' + selected_names + ')' if selected else ''}"
                        f" get no {direction} restriction")
                 if cancels:
                     msg += f", cancelling the default deny of {names(cancels)}"
