@@ -39,12 +39,13 @@ def allow_all_policy(ctx: ScanContext) -> Iterator[Hit]:
     seg = evaluate(inv)
     for pol in seg.policies:
         selected = seg.selected_pods(pol)
-        selected_names = names(sorted({p.workload.name for p in selected}))
+        selected_names = ""
         for direction in DIRECTIONS:
             for r in pol.rules(direction) or []:
                 if r.ports is not None or not (r.allows_everyone or r.allows_all_pods):
                     continue
                 peer = "source" if direction == "ingress" else "destination"
+                selected_names = selected_names or names(sorted({p.workload.name for p in selected}))
                 scope = (f"every {peer}" if r.peers is None else
                          f"{r.peers_text()} ({'every outside address' if r.allows_everyone else 'every pod of the cluster'})")
                 cancels = [d.label for d in seg.default_deny(pol.namespace, direction)
