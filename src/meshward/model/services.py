@@ -68,11 +68,11 @@ def build_services(inv: Inventory) -> None:
             selectors[gkey] = sel
             k, v = min(sel.items())
             by_label.setdefault((gkey[0], k, v), []).append(gkey)
-        alike: dict[tuple[tuple[str, str], ...], tuple[dict[str, str], list[K8sObject]]] = {}
+        by_own: dict[tuple[tuple[str, str], ...], tuple[dict[str, str], list[K8sObject]]] = {}
         for ks in objs:
             own = own_selector[id(ks)]
-            alike.setdefault(tuple(sorted(own.items())), (own, []))[1].append(ks)
-        same_selector[gkey] = list(alike.values())
+            by_own.setdefault(tuple(sorted(own.items())), (own, []))[1].append(ks)
+        same_selector[gkey] = list(by_own.values())
     selected: dict[int, list[Workload]] = {}  # id(list of alike Services) -> workloads selected
     assigned: set[tuple[str, str]] = set()
     exposures: dict[tuple[str, str], tuple[Exposure, str]] = {}
@@ -121,8 +121,8 @@ def build_services(inv: Inventory) -> None:
         svc.deployments.append(dep)
     for alikes in same_selector.values():
         for _, alike in alikes:
-            for ks in alike:
-                inv.record_selections(ks, selected.get(id(alike), []))
+            for copy in alike:
+                inv.record_selections(copy, selected.get(id(alike), []))
     # A Service without selector, or selecting nothing, names a service by its own name.
     for ks in k8s_services:
         if inv.service_name_of(ks) is not None:

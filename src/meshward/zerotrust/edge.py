@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from meshward.cache import once
 from meshward.config import Config
+from meshward.model.images import written_name
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import Location, as_map, as_seq
@@ -313,14 +314,6 @@ class Entry:
         return self.features.merged(r.features)
 
 
-def _image_name(image: str) -> str:
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    if ":" in last:
-        name = name[: len(name) - len(last)] + last.split(":", 1)[0]
-    return name.lower()
-
-
 def is_gateway_workload(w: Workload, config: Config) -> bool:
     if w.name in config.gateways:
         return True
@@ -329,7 +322,7 @@ def is_gateway_workload(w: Workload, config: Config) -> bool:
         return True
     if any(labels.get(k, "") in GATEWAY_NAMES for k in ("app.kubernetes.io/name", "app", "k8s-app")):
         return True
-    images = [_image_name(c.image) for c in w.containers if c.role == "container"]
+    images = [written_name(c.image) for c in w.containers if c.role == "container"]
     return any(any(g in img for g in GATEWAY_IMAGES) and "proxyv2" not in img for img in images)
 
 
