@@ -24,14 +24,25 @@ KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 PATCH_KEYS = ("patchesStrategicMerge", "patchesJson6902", "patches")
 
 
-class RealPaths:
-    """``Path.resolve()`` with each folder resolved once: a large tree has thousands of files in
-    a few hundred folders, and resolving walks (``lstat``) every component of every path."""
+class PathCache:
+    """What the planner asks of the file system, each answer once per plan: a large tree has
+    thousands of files in a few hundred folders, and each root kustomization would otherwise
+    resolve (``lstat`` every component), list and read the same files again."""
 
     def __init__(self) -> None:
         self._folders: dict[Path, Path] = {}
+        self._real: dict[Path, Path] = {}
+        self._listings: dict[Path, list[Path]] = {}
+        self._digests: dict[Path, bytes] = {}
 
     def __call__(self, path: Path) -> Path:
+        """``path.resolve()``, resolving each folder once."""
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = self._resolve(path)
+        return found
+
+    def _resolve(self, path: Path) -> Path:
         parent = path.parent
         real = self._folders.get(parent)
         if real is None:
@@ -40,6 +51,20 @@ class RealPaths:
             return path.resolve()
         out = real / path.name
         return out.resolve() if out.is_symlink() else out
+
+    def files_in(self, folder: Path) -> list[Path]:
+        """The regular files directly in ``folder``."""
+        found = self._listings.get(folder)
+        if found is None:
+            found = self._listings[folder] = [f for f in folder.iterdir() if f.is_file()]
+        return found
+
+    def digest(self, path: Path) -> bytes:
+        """A digest of the file's content (raises OSError when it cannot be read)."""
+        found = self._digests.get(path)
+        if found is None:
+            found = self._digests[path] = hashlib.sha256(path.read_bytes()).digest()
+        return found
 
 
 @dataclass
@@ -54,7 +79,7 @@ class Plan:
     root_files: dict[Path, Path] = field(default_factory=dict)  # root folder -> its kustomization file
     prefixes: dict[Path, tuple[str, str]] = field(default_factory=dict)  # namePrefix, nameSuffix
     folders: dict[Path, set[Path]] = field(default_factory=dict)  # root -> kustomization folders used
-    real: RealPaths = field(default_factory=RealPaths)  # resolves paths, each folder once
+    real: PathCache = field(default_factory=PathCache)  # resolves, lists and reads each path once
 
 
 def _read_yaml(path: Path, shown: str, out: LoadResult) -> Any:
@@ -171,19 +196,17 @@ def kustomize_command() -> list[str] | None:
 
 
 def render_key(root: Path, folders: set[Path], files: list[Path],
-               real: RealPaths | None = None) -> str:
+               real: PathCache | None = None) -> str:
     """A digest of everything a render depends on, relative to the root: same tree, same output."""
-    real = real or RealPaths()
+    real = real or PathCache()
     digest = hashlib.sha256()
     wanted = {real(f) for f in files}
     for folder in folders:
-        for f in folder.iterdir():
-            if f.is_file():
-                wanted.add(real(f))
+        wanted.update(real(f) for f in real.files_in(folder))
     for f in sorted(wanted):
         try:
             rel = os.path.relpath(f, root)
-            digest.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+            digest.update(rel.encode() + b"\0" + real.digest(f) + b"\0")
         except OSError:
             digest.update(str(f).encode())
     return digest.hexdigest()
