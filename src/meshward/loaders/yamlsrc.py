@@ -173,6 +173,8 @@ def iter_yaml_documents(text: str) -> Iterator[Document]:
             yield Document(value=value, line=node.start_mark.line + 1, index=index)
             index += 1
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or ""):  # newer libyaml: its own depth limit
+            raise ParseError("nested too deeply to read", 0) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = exc.problem or exc.context or "invalid YAML"
