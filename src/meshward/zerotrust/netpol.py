@@ -127,13 +127,18 @@ class Segmentation:
         alike: dict[tuple[object, ...], list[Policy]] = {}
         for pol in policies:
             alike.setdefault((pol.namespace, pol.cilium, pol.selector), []).append(pol)
+        # Other namespaced policies (default denies, matchExpressions) only select pods of their
+        # namespace: index those by namespace, so a fleet of namespaces is not pods x policies.
         indexed: dict[tuple[str, str, str], list[list[Policy]]] = {}
+        in_namespace: dict[str, list[list[Policy]]] = {}
         scan_all: list[list[Policy]] = []
         for group in alike.values():
             pol = group[0]
             if not pol.cilium and pol.namespace and pol.selector.match_labels:
                 k, v = pol.selector.match_labels[0]
                 indexed.setdefault((pol.namespace, k, v), []).append(group)
+            elif pol.namespace:
+                in_namespace.setdefault(pol.namespace, []).append(group)
             else:
                 scan_all.append(group)
         order = self._order = {id(pol): i for i, pol in enumerate(policies)}
@@ -141,7 +146,9 @@ class Segmentation:
         self._selected: dict[int, list[PodView]] = {id(pol): [] for pol in policies}
         for p in pods:
             candidates = [g for k, v in p.labels.items()
-                          for g in indexed.get((p.namespace, k, v), ())] + scan_all
+                          for g in indexed.get((p.namespace, k, v), ())]
+            candidates += in_namespace.get(p.namespace, [])
+            candidates += scan_all
             chosen = sorted({id(c): c for g in candidates if g[0].selects(p) for c in g}.values(),
                             key=lambda c: order[id(c)])
             self._selecting[id(p.workload)] = chosen
