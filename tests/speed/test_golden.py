@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from tests.speed.golden import TREES, read_golden, report_json
+from tests.speed.golden import TREES, VARIANTS, can_record, read_golden, report_json
 
 
 def assert_same(label: str, got: str, want: str) -> None:
@@ -17,9 +17,13 @@ def assert_same(label: str, got: str, want: str) -> None:
                     + "\n".join(list(diff)[:60]))
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("label", sorted(TREES))
-def test_scan_matches_golden(label: str) -> None:
+def test_scan_matches_golden(label: str, variant: str) -> None:
     path = TREES[label]
     if not path.is_dir():
         pytest.skip(f"{path} is not present")
-    assert_same(label, report_json(label, path), read_golden(label))
+    why = can_record(variant)
+    if why:
+        pytest.skip(why)
+    assert_same(label, report_json(label, path, variant), read_golden(label, variant))
