@@ -20,6 +20,7 @@ from meshward.findings.finding import Finding
 from meshward.findings.suppress import IGNORE_ANNOTATION, Suppressor
 from meshward.loaders.kubernetes import build_workload
 from meshward.loaders.walk import load_tree
+from meshward.model.cloud_services import build_cloud_services
 from meshward.model.edges import build_graph
 from meshward.model.graph import ServiceGraph
 from meshward.model.inventory import Inventory
@@ -54,12 +55,14 @@ def load_inventory(paths: Iterable[Path], config: Config) -> Inventory:
         inv.notices.extend(n for n in tree.notices if n not in inv.notices)
         inv.files_read += tree.files_read
         inv.text_files.extend(tree.text_files)
+        inv.cloud_resources.extend(tree.cloud_resources)
     inv.invalidate()
     for obj in inv.objects:
         w = build_workload(obj, inv.errors)
         if w is not None:
             inv.workloads.append(w)
     build_services(inv)
+    build_cloud_services(inv)
     return inv
 
 
@@ -116,5 +119,6 @@ def _scan(paths: list[Path], config: Config | None, today: dt.date | None,
     findings = sup.apply(findings)
     errors = [*ctx.config.errors, *ctx.inventory.errors, *rule_errors]
     notices = [*ctx.inventory.notices, *ctx.notices, *sup.notices]
-    return ScanResult(ctx.inventory, ctx.graph, ctx, findings, tuple(chosen), errors, notices,
+    ran = tuple(r for r in chosen if r.id not in ctx.not_run)  # no data is no pass
+    return ScanResult(ctx.inventory, ctx.graph, ctx, findings, ran, errors, notices,
                       time.perf_counter() - started)

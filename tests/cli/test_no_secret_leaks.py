@@ -34,3 +34,14 @@ def test_url_password_redaction() -> None:
     assert redact_url_passwords("amqp://guest:guest@rabbitmq:5672,redis://:pw@cache") == (
         "amqp://guest:***@rabbitmq:5672,redis://:***@cache")
     assert redact_url_passwords("http://user@host/path") == "http://user@host/path"
+
+
+def test_the_html_report_holds_no_secret(tmp_path: object) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "report.html"
+    assert main(["report", SHOP, "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "S3cr" in text  # masked evidence is there (four characters and the length)...
+    for secret in SECRETS:
+        assert secret not in text  # ...the secret is not

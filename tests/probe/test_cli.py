@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from meshward.checks.registry import all_rules
-from meshward.checks.rules.probes import _static
+from meshward.checks.registry import all_rules, not_at_rest
 from meshward.cli.main import main
 from meshward.probe.runner import PROBE_RULES
 from tests.probe.conftest import StartApp, endpoint, write_targets
@@ -23,7 +22,7 @@ def test_every_probe_check_is_a_documented_rule() -> None:
     assert set(probe_rules) == set(PROBE_RULES)
     for r in probe_rules.values():
         assert set(r.practices) <= ALLOWED_PRACTICES and r.practices
-        assert r.targets == ("files",) and r.check is _static and r.cwe.startswith("CWE-")
+        assert r.targets == ("files",) and r.check is not_at_rest and r.cwe.startswith("CWE-")
         assert list(r.check(None)) == []  # type: ignore[arg-type]
 
 

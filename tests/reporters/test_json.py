@@ -47,7 +47,8 @@ def test_every_finding_field() -> None:
     assert list(web) == ["rule_id", "title", "severity", "confidence", "mode", "practices",
                          "message", "location", "resource", "service", "evidence",
                          "remediation", "key", "fingerprint", "suppressed", "suppressed_by",
-                         "extra"]
+                         "extra", "identity", "source"]
+    assert (web["identity"], web["source"]) == ("", "")  # set by watch alerts only
     assert web["location"] == {"path": "k8s/web.yaml", "line": 12}
     assert web["resource"] == {"kind": "Deployment", "namespace": "shop", "name": "web"}
     assert web["severity"] == "high" and web["confidence"] == "high" and web["mode"] == "audit"

@@ -9,12 +9,14 @@ import pytest
 
 from meshward.checks.registry import all_rules
 from meshward.config import Config, find_config, load_config
+from meshward.findings.finding import Mode
 from meshward.pipeline import scan
 from tests.conftest import FIXTURES
 from tests.rules.expectations import expectations
 
-# Probe checks are proven against live servers in tests/probe, not by static fixtures.
-STATIC_RULES = [r for r in all_rules() if not r.id.startswith("MWP")]
+# Checks of live commands (probe, images, archive verify: mode verify) are proven against live
+# servers and real archives in tests/probe, tests/images and tests/watch, not by static fixtures.
+STATIC_RULES = [r for r in all_rules() if r.mode is Mode.AUDIT]
 TODAY = dt.date(2026, 11, 23)
 
 

@@ -17,6 +17,7 @@ class ScanContext:
     config: Config = field(default_factory=Config)
     today: dt.date = field(default_factory=dt.date.today)
     notices: list[str] = field(default_factory=list)
+    not_run: set[str] = field(default_factory=set)  # rules that had nothing to check
 
     def notice(self, text: str) -> None:
         """Say something once to the user (not a finding): e.g. no allowlist configured."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule, all_rules
 from meshward.errors import InputError
-from meshward.findings.finding import Finding
+from meshward.findings.finding import Finding, Mode
 
 
 def finding_from_hit(rule: Rule, hit: Hit) -> Finding:
@@ -25,12 +25,13 @@ def finding_from_hit(rule: Rule, hit: Hit) -> Finding:
         remediation=rule.remediation,
         key=hit.key,
         extra=hit.extra,
+        mode=rule.mode,
     ).with_fingerprint()
 
 
 def static_rules() -> list[Rule]:
-    """Rules that run over files at rest (probe checks run only in `meshward probe`)."""
-    return [r for r in all_rules() if not r.id.startswith("MWP")]
+    """Rules that run over files at rest (probe and image checks run only in their commands)."""
+    return [r for r in all_rules() if r.mode is Mode.AUDIT]
 
 
 def choose_rules(rules: Sequence[Rule] | None, select: Iterable[str],

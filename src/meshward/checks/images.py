@@ -67,6 +67,26 @@ def external_stages(df: Dockerfile) -> Iterator[tuple[Stage, str]]:
             earlier.add(stage.alias.lower())
 
 
+def copied_images(df: Dockerfile) -> Iterator[tuple[Stage, int, str]]:
+    """Images a build copies or mounts files from (``COPY --from=image``,
+    ``RUN --mount=...,from=image``): (stage, line, image), stage names and indexes left out."""
+    args = global_arg_defaults(df)
+    stages = {s.alias.lower() for s in df.stages if s.alias} | {str(s.index) for s in df.stages}
+    for stage in df.stages:
+        for ins in stage.instructions:
+            source = ""
+            if ins.keyword == "COPY":
+                source = ins.flags.get("from", "")
+            elif ins.keyword == "RUN" and "from=" in ins.flags.get("mount", ""):
+                for part in ins.flags["mount"].split(","):
+                    key, _, value = part.partition("=")
+                    if key.strip() == "from":
+                        source = value.strip()
+            source = resolve_build_args(source.strip("\"'"), args)
+            if source and source.lower() not in stages and source.lower() != "scratch":
+                yield stage, ins.line, source
+
+
 def image_uses(ctx: ScanContext) -> Iterator[ImageUse]:
     """Every image named in the scanned files, with where it is named (found once per scan)."""
     return iter(once(ctx, "images.uses", lambda: list(_image_uses(ctx))))
@@ -94,3 +114,9 @@ def _image_uses(ctx: ScanContext) -> Iterator[ImageUse]:
             label = f"{df.path} FROM ({which} {stage.name})"
             yield ImageUse(ref, label, df.at(stage.line), df.ref(stage), None,
                            f"stage/{stage.name}", "dockerfile")
+        for stage, line, source in copied_images(df):
+            ref = parse_image(source)
+            if ref is not None:
+                yield ImageUse(ref, f"{df.path} COPY/mount --from (stage {stage.name})",
+                               df.at(line), df.ref(stage), None,
+                               f"copy-from/{stage.name}/{source}", "dockerfile")

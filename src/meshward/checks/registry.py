@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from meshward.findings.finding import Confidence, Severity
+from meshward.findings.finding import Confidence, Mode, Severity
 from meshward.model.source import Location
 from meshward.practices import PRACTICES
 
@@ -40,7 +40,15 @@ class Hit:
 
 CheckFn = Callable[["ScanContext"], Iterable[Hit]]
 
-TARGETS = frozenset({"kubernetes", "compose", "dockerfile", "graph", "files", "catalog"})
+
+def not_at_rest(ctx: ScanContext) -> Iterable[Hit]:
+    """The check of a rule whose findings come from a live command (probe, images, archive
+    verify, watch): a scan of files has nothing to give it."""
+    return ()
+
+
+TARGETS = frozenset({"kubernetes", "compose", "dockerfile", "graph", "files", "catalog",
+                     "cloud"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,8 @@ class Rule:
     example_pass: str = ""
     lifecycle: str = "stable"  # preview | stable | deprecated
     cwe: str = ""
+    mode: Mode = Mode.AUDIT  # the way it serves its practices: audit, verify or watch
+    command: str = "scan"  # the command whose findings carry this id
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.practices if p not in PRACTICES]
@@ -71,8 +81,13 @@ class Rule:
             raise ValueError(f"rule {self.id}: unknown targets {bad_targets}")
 
     @property
+    def doc_path(self) -> str:
+        """Its generated page, relative to docs/."""
+        return f"rules/{self.id}.md"
+
+    @property
     def help_uri(self) -> str:
-        return f"https://github.com/meshward/meshward/blob/main/docs/rules/{self.id}.md"
+        return f"https://github.com/meshward/meshward/blob/main/docs/{self.doc_path}"
 
 
 def rule(
@@ -90,6 +105,7 @@ def rule(
     example_pass: str = "",
     lifecycle: str = "stable",
     cwe: str = "",
+    command: str = "scan",
 ) -> Callable[[CheckFn], Rule]:
     """Turn a check function into a :class:`Rule` carrying its documentation."""
 
@@ -98,7 +114,7 @@ def rule(
             id=id, title=title, severity=severity, practices=practices, rationale=rationale,
             remediation=remediation, check=fn, confidence=confidence, references=references,
             targets=targets, example_fail=example_fail, example_pass=example_pass,
-            lifecycle=lifecycle, cwe=cwe,
+            lifecycle=lifecycle, cwe=cwe, command=command,
         )
 
     return wrap

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from meshward.config import Config, find_config, load_config
 from meshward.errors import UsageError
@@ -14,6 +16,21 @@ from meshward.findings.suppress import apply_baseline, read_baseline
 from meshward.reporters.interface import OutputFormat, Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def positive(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a number of this kind above zero."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError("must be positive")
+        return value
+
+    return parse
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
@@ -27,6 +44,8 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="config file (default: nearest .meshward.yaml)")
     p.add_argument("--show-suppressed", action="store_true", help="list suppressed findings too")
     p.add_argument("--no-color", action="store_true", help="never colour the terminal output")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="text: print only the summary (guide and totals; input errors too)")
 
 
 def config_for(args: argparse.Namespace, start: Path) -> Config:
@@ -61,18 +80,25 @@ def render(report: Report, fmt: str) -> str:
     return get_reporter(OutputFormat(fmt)).render(report)
 
 
-def emit(args: argparse.Namespace, report: Report, fail_on: Severity) -> int:
-    """Write the report where asked and return the exit code."""
-    report.color = (args.format == "text" and not args.output and not args.no_color
-                    and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    text = render(report, args.format)
-    if args.output:
+def write_output(output: str | None, text: str) -> None:
+    """The report to the file of ``-o``, else to stdout."""
+    if output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     else:
         sys.stdout.write(text)
+
+
+def emit(args: argparse.Namespace, report: Report, fail_on: Severity) -> int:
+    """Write the report where asked and return the exit code."""
+    terminal = args.format == "text" and not args.output and sys.stdout.isatty()
+    report.color = terminal and not args.no_color and "NO_COLOR" not in os.environ
+    report.quiet = bool(getattr(args, "quiet", False))
+    if terminal:
+        report.width = shutil.get_terminal_size().columns
+    write_output(args.output, render(report, args.format))
     if report.errors:
         if args.format != "text" or args.output:
             for e in report.errors:

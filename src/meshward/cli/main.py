@@ -14,7 +14,7 @@ from meshward.errors import MeshwardError
 # Each module has ``register(subparsers)``, which sets ``func`` on its parser.
 COMMANDS = (
     "scan", "graph", "rules", "explain", "baseline", "secrets", "access",
-    "policy", "catalog", "probe",
+    "policy", "catalog", "probe", "images", "watch", "archive", "report", "diff",
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -51,8 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    from meshward import progress
+
     try:
-        return int(args.func(args))
+        with progress.on_terminal(sys.stderr):
+            return int(args.func(args))
     except MeshwardError as exc:
         print(f"meshward: error: {exc.render()}", file=sys.stderr)
         return EXIT_ERROR

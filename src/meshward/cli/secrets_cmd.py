@@ -42,7 +42,8 @@ def register(sub: Any) -> None:
                       help="report, per service, where its secrets come from (manager, "
                            "Kubernetes Secret, literal) and flag services without a manager")
     p.add_argument("--no-generic", action="store_true",
-                   help="only known formats, keys and JWTs: skip secret-named assignments")
+                   help="only known formats, keys and JWTs: skip secret-named assignments "
+                        "and credential files (MW907)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="files scanned in parallel (default: number of CPUs)")
     add_output_options(p)

@@ -94,6 +94,9 @@ class Finding:
     fingerprint: str = ""
     suppressed_by: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=())
+    # Alerts (Mode.WATCH): who acted (service account, SPIFFE id, user) and from where.
+    identity: str = ""
+    source: str = ""
 
     def with_fingerprint(self) -> Finding:
         return replace(self, fingerprint=compute_fingerprint(self))

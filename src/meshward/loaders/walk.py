@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pathspec
 
+from meshward import progress
 from meshward.errors import InputError
-from meshward.loaders import compose, dockerfile, kubernetes, kustomize
+from meshward.loaders import compose, dockerfile, kubernetes, kustomize, terraform_detect
 from meshward.loaders.interface import LoadResult, SourceFile
 from meshward.loaders.yamlsrc import Document
+from meshward.model.cloud import CloudResource
 from meshward.model.kubernetes import K8sObject
 from meshward.model.source import Location, YMap, YSeq, set_line
 
@@ -32,6 +34,7 @@ _TEMPLATE = re.compile(r"\{\{-?\s*(?:[.$]|[a-zA-Z_]+\b|/\*)")
 class TreeLoad(LoadResult):
     files_read: int = 0
     text_files: list[str] = field(default_factory=list)
+    cloud_resources: list[CloudResource] = field(default_factory=list)
 
 
 def _ignore_spec(root: Path, extra: list[str]) -> pathspec.PathSpec:  # type: ignore[type-arg]
@@ -132,27 +135,46 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
     # kustomize runs in its own processes while this one parses the plain files.
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         renders = _start_renders(plan, pool)
-        _load_files(files, plan, shown, out)
+        tf_sources, plans = _load_files(files, plan, shown, out)
         _render_kustomizations(plan, renders, shown, out)
+    if tf_sources or plans:
+        from meshward.loaders import terraform_plan  # the HCL parser loads only when needed
+
+        cloud = terraform_plan.load_all(tf_sources, plans)
+        out.cloud_resources.extend(cloud.resources)
+        out.errors.extend(cloud.errors)
+        out.notices.extend(n for n in cloud.notices if n not in out.notices)
     return out
 
 
 def _load_files(files: list[Path], plan: kustomize.Plan, shown: Callable[[Path], str],
-                out: TreeLoad) -> None:
+                out: TreeLoad) -> tuple[list[SourceFile], list[SourceFile]]:
+    """Read and load the plain files; Terraform sources and plans are returned for later."""
     parsed: dict[str, tuple[SourceFile, list[Document]]] = {}
     templated: dict[str, int] = {}
+    step = progress.task("reading files", len(files), progress.FILES_MIN)
+    tf_sources: list[SourceFile] = []
+    plans: list[SourceFile] = []
     for path in files:
+        step()
         name = shown(path)
         lower = path.name.lower()
         is_yaml = lower.endswith(YAML_SUFFIXES)
         if path in plan.template_files:
             continue
-        text = _read(path, name, out.errors, strict=is_yaml or dockerfile.is_dockerfile_name(name))
+        text = _read(path, name, out.errors, strict=is_yaml or dockerfile.is_dockerfile_name(name)
+                     or terraform_detect.is_terraform_name(name))
         if text is None:
             continue
         out.files_read += 1
         out.text_files.append(name)
         src = SourceFile(name, text, str(path))
+        if terraform_detect.is_terraform_name(name):
+            tf_sources.append(src)
+            continue
+        if lower.endswith(".json") and terraform_detect.looks_like_plan(text):
+            plans.append(src)
+            continue
         if dockerfile.is_dockerfile_name(name) or (
                 not is_yaml and ("." not in lower or dockerfile.is_dockerfile_variant(name))
                 and dockerfile.looks_like_dockerfile(text)):
@@ -190,6 +212,7 @@ def _load_files(files: list[Path], plan: kustomize.Plan, shown: Callable[[Path],
             continue  # other YAML/JSON (CI config, dashboards, values files): not deployment objects
         ns = plan.namespaces.get(src.abs_path, "default")
         out.extend(kubernetes.load_documents(src, docs, ns))
+    return tf_sources, plans
 
 
 @dataclass

@@ -22,25 +22,8 @@ except AttributeError:  # pragma: no cover
     _Base = yaml.SafeLoader
 
 
-_RESOLVED: dict[tuple[str, bool, bool], str] = {}  # (scalar text, implicit flags) -> tag
-_RESOLVED_MAX = 100_000
-
-
 class _LineLoader(_Base):  # type: ignore[misc]
     """A safe loader whose mappings and sequences carry 1-based line numbers."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        # The tag of a plain scalar depends only on its text (no path resolvers are set), and
-        # manifests repeat the same keys and values: look each one up once, not per node.
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, *implicit)
-        tag = _RESOLVED.get(key)
-        if tag is None:
-            if len(_RESOLVED) >= _RESOLVED_MAX:
-                _RESOLVED.clear()
-            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
-        return tag
 
 
 # Kubernetes and compose parsers do not read `22:22` as a base-60 number (YAML 1.1 did):
@@ -173,7 +156,7 @@ def iter_yaml_documents(text: str) -> Iterator[Document]:
             yield Document(value=value, line=node.start_mark.line + 1, index=index)
             index += 1
     except yaml.MarkedYAMLError as exc:
-        if "maximum nesting depth" in (exc.problem or ""):  # newer libyaml: its own depth limit
+        if "maximum nesting depth" in str(exc.problem):  # PyYAML >= 6.0.3 stops deep nesting
             raise ParseError("nested too deeply to read", 0) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from meshward import progress
 from meshward.checks.engine import finding_from_hit
 from meshward.checks.registry import get_rule
 from meshward.errors import InputError
@@ -36,6 +37,8 @@ class ProbeResult:
     endpoints: int = 0
     requests: int = 0
     duration_s: float = 0.0
+    # rule id -> names of the endpoints it could not run on (see ProbeContext.skip)
+    not_run: dict[str, set[str]] = field(default_factory=dict)
 
 
 def refuse_unlisted(endpoints: Iterable[Endpoint], allow: Allowlist) -> None:
@@ -88,8 +91,14 @@ async def _run(endpoints: list[Endpoint], limits: Limits, allow: Allowlist,
     if any("token" in ep.expects for ep in endpoints) and ctx.selected("MWP12", "MWP13"):
         ctx.keyserver = KeyServer()
         await ctx.keyserver.start()
+    step = progress.task("probing endpoints", len(endpoints))
+
+    async def one(ep: Endpoint) -> None:
+        await _endpoint(ctx, ep)
+        step()
+
     try:
-        await asyncio.gather(*(_endpoint(ctx, ep) for ep in endpoints))
+        await asyncio.gather(*(one(ep) for ep in endpoints))
     finally:
         if ctx.keyserver is not None:
             await ctx.keyserver.stop()
@@ -119,5 +128,8 @@ def run_probe(endpoints: list[Endpoint], limits: Limits, allow: Allowlist,
     if sent >= limits.requests:
         notices.append(f"the request budget ({limits.requests}) was spent; some checks did not "
                        "finish (raise it with --budget)")
+    not_run: dict[str, set[str]] = {}
+    for (rule_id, _), names in ctx.skipped.items():
+        not_run.setdefault(rule_id, set()).update(names)
     return ProbeResult(to_findings(ctx), notices, [], len(endpoints), sent,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, not_run)

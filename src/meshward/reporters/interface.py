@@ -36,6 +36,8 @@ class Report:
     show_suppressed: bool = False
     color: bool = False
     duration_s: float = 0.0
+    quiet: bool = False  # text: only the summary (and input errors)
+    width: int = 0  # text: wrap long lines to this many columns (0: never wrap)
 
     @property
     def active(self) -> list[Finding]:

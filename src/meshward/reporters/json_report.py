@@ -104,6 +104,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "suppressed": bool(f.suppressed_by),
         "suppressed_by": f.suppressed_by,
         "extra": [{"name": k, "value": v} for k, v in f.extra],
+        "identity": f.identity,
+        "source": f.source,
     }
 
 

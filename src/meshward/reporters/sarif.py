@@ -198,6 +198,10 @@ def _result(f: Finding, rule_index: int, root: str) -> dict[str, Any]:
         props["remediation"] = f.remediation
     if f.extra:
         props["extra"] = {k: v for k, v in f.extra}
+    if f.identity:
+        props["identity"] = f.identity
+    if f.source:
+        props["source"] = f.source
     result: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,

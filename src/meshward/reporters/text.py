@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Iterable
 
-from meshward.findings.finding import Finding, Severity
+from meshward.findings.finding import Finding, ResourceRef, Severity
 from meshward.reporters.interface import Report, Reporter
 from meshward.reporters.summary import (
     GAPS,
@@ -17,6 +19,7 @@ from meshward.reporters.summary import (
     practice_rows,
     totals_line,
 )
+from meshward.vuln.group import render_text as render_vulns
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -41,12 +44,19 @@ class TextReporter(Reporter):
 
     def render(self, report: Report) -> str:
         self._color = report.color
+        self._width = report.width
+        if report.quiet:
+            return self._quiet(report)
         out: list[str] = []
         active = report.active
         if active:
             out += self._groups(active)
         else:
             out.append("No findings.")
+        vulns = [f for f in active if "SUP-VULN" in f.practices and dict(f.extra).get("vulnerability")]
+        if vulns:  # the same findings, counted per service and image (base image of a build)
+            out += ["", self._head(f"Vulnerabilities per service and image ({len(vulns)})")]
+            out += [f"  {line}" for line in render_vulns(vulns).splitlines()]
         if report.show_suppressed and report.suppressed:
             out += ["", self._head(f"Suppressed findings ({len(report.suppressed)})")]
             for f in ordered(report.suppressed):
@@ -62,7 +72,26 @@ class TextReporter(Reporter):
         out += ["", self._head(totals_line(report))]
         return "\n".join(out) + "\n"
 
+    def _quiet(self, report: Report) -> str:
+        """Only the summary: the guide's line and the totals (input errors are never hidden)."""
+        out: list[str] = []
+        if report.errors:
+            out += [self._head(f"Input errors ({len(report.errors)})")]
+            out += [f"  {e.render()}" for e in report.errors]
+        out += [guide_line(practice_rows(report)), self._head(totals_line(report))]
+        return "\n".join(out) + "\n"
+
     # -- pieces -------------------------------------------------------------------------
+
+    _width: int = 0
+
+    def _wrap(self, line: str, indent: str) -> list[str]:
+        """``line`` wrapped to the terminal width, continuation lines under ``indent``."""
+        if self._width <= 0 or len(line) <= self._width:
+            return [line]
+        width = max(self._width, len(indent) + 20)
+        return textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False,
+                             break_long_words=False) or [line]
 
     def _paint(self, code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if self._color else text
@@ -87,17 +116,22 @@ class TextReporter(Reporter):
 
     def _finding(self, f: Finding) -> list[str]:
         word = f.severity.value.upper()
-        sev = self._paint(_SEVERITY_COLOR[f.severity], word) + " " * (_SEV_WIDTH - len(word))
+        sev = word + " " * (_SEV_WIDTH - len(word))
         parts = [sev, f.rule_id, str(f.location)]
-        if f.resource is not None:
+        if f.resource is not None and not names_resource(f.message, f.resource):
             parts.append(str(f.resource))
         parts.append(f.message)
-        lines = ["  " + " ".join(parts)]
+        lines = self._wrap("  " + " ".join(parts), _INDENT)  # wrapped as plain text...
+        lines[0] = "  " + self._paint(_SEVERITY_COLOR[f.severity], word) + lines[0][2 + len(word):]
         if f.evidence:
-            lines += _block("evidence: ", f.evidence)
+            lines += self._block("evidence: ", f.evidence)
         if f.remediation:
-            lines += _block("fix: ", f.remediation)
+            lines += self._block("fix: ", f.remediation)
         return lines
+
+    def _block(self, label: str, text: str) -> list[str]:
+        pad = _INDENT + " " * len(label)
+        return [w for line in _block(label, text) for w in self._wrap(line, pad)]
 
     def _practices(self, report: Report) -> list[str]:
         rows = practice_rows(report)
@@ -116,6 +150,28 @@ class TextReporter(Reporter):
                        f"{str(r.suppressed).rjust(4)}  {rules}")
         out.append(guide_line(rows))
         return out
+
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def names_resource(message: str, r: ResourceRef) -> bool:
+    """Does the message already name the finding's object (kind, namespace and name)?
+
+    ``container worker of Deployment shop/worker runs privileged`` names
+    ``Deployment/shop/worker``; ``compose service web ...`` names ``ComposeService/web``;
+    ``orders is configured to call ...`` does not name ``Deployment/sock-shop/orders`` (kind
+    and namespace would be lost), so the text reporter prints the object before it.
+    """
+    name = r.name.split("#", 1)[0]
+    if r.kind == "ServiceEdge":
+        return all(end.strip() in message for end in name.split("->"))
+    if not name or name not in message:
+        return False
+    if r.namespace and r.namespace not in message:
+        return False
+    low = message.lower()
+    return "/" in name or r.kind.lower() in low or _CAMEL.sub(" ", r.kind).lower() in low
 
 
 def _block(label: str, text: str) -> list[str]:

@@ -65,14 +65,29 @@ class KeywordIndex:
         self._cs = {k: tuple(sorted(v)) for k, v in cs.items()}
         self._ci_str, self._ci_bytes = _finders(self._ci)
         self._cs_str, self._cs_bytes = _finders(self._cs)
+        # Detectors that need an ``@`` on the line (credentials in URLs) are left out of a
+        # second automaton used for files without any ``@``: most files with URLs have none,
+        # and ``://`` is by far the most frequent keyword of source trees.
+        at = {i for i, det in enumerate(DETECTORS) if det.requires == "@"}
+        no_at = {k: tuple(i for i in v if i not in at) for k, v in self._ci.items()}
+        self._ci_noat_str, self._ci_noat_bytes = _finders({k: v for k, v in no_at.items() if v})
+        # ASCII files: one pass finds both kinds of keyword in the lowered bytes; a
+        # case-sensitive keyword's hit is kept when the original bytes spell it as written.
+        self._one_pass = _merged_finder(self._ci, self._cs)
+        self._one_pass_noat = _merged_finder({k: v for k, v in no_at.items() if v}, self._cs)
 
     def hits(self, text: str, raw: bytes | None = None) -> Hits:
         if raw is not None and raw.isascii():
+            one = self._one_pass if b"@" in raw else self._one_pass_noat
+            if one is not None:
+                yield from one(raw)
+                return
             yield from self._cs_bytes(raw)
-            yield from self._ci_bytes(raw.lower())
+            find = self._ci_bytes if b"@" in raw else self._ci_noat_bytes
+            yield from find(raw.lower())
         else:
             yield from self._cs_str(text)
-            yield from self._ci_str(text.lower())
+            yield from (self._ci_str if "@" in text else self._ci_noat_str)(text.lower())
 
 
 def _finders(words: dict[str, tuple[int, ...]]) -> tuple[Finder, Finder]:
@@ -97,6 +112,37 @@ def _finders(words: dict[str, tuple[int, ...]]) -> tuple[Finder, Finder]:
             yield start, values[idx]
 
     return find_str, find_bytes
+
+
+def _merged_finder(ci: dict[str, tuple[int, ...]], cs: dict[str, tuple[int, ...]]
+                   ) -> Finder | None:
+    """One automaton over lowered ASCII bytes for case-insensitive and case-sensitive keywords
+    (``None`` without ahocorasick-rs: the two-pass search is used)."""
+    try:
+        import ahocorasick_rs
+    except ImportError:  # pragma: no cover - exercised when the optional dep is absent
+        return None
+    table: dict[str, tuple[tuple[int, ...], list[tuple[bytes, tuple[int, ...]]]]] = {}
+    for kw, ids in ci.items():
+        table[kw] = (ids, [])
+    for kw, ids in cs.items():
+        _ids, checks = table.setdefault(kw.lower(), ((), []))
+        checks.append((kw.encode(), ids))
+    keys = list(table)
+    values = [table[k] for k in keys]
+    ac = ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys],
+                                         implementation=ahocorasick_rs.Implementation.DFA)
+
+    def find(raw: Any) -> Hits:
+        for idx, start, end in ac.find_matches_as_indexes(raw.lower(), overlapping=True):
+            ci_ids, checks = values[idx]
+            if ci_ids:
+                yield start, ci_ids
+            for word, ids in checks:
+                if raw[start:end] == word:
+                    yield start, ids
+
+    return find
 
 
 def _regex_finders(words: dict[str, tuple[int, ...]]) -> tuple[Finder, Finder]:

@@ -14,8 +14,9 @@ import pathspec
 
 from meshward.errors import InputError, UsageError
 from meshward.loaders.walk import IGNORE_FILE, SKIP_DIRS
+from meshward.secrets.files import binary_names
 from meshward.secrets.model import Match
-from meshward.secrets.scanner import Options, scan_text
+from meshward.secrets.scanner import Options, scan_binary, scan_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MINIFIED_MIN_BYTES = 64 * 1024
@@ -85,7 +86,8 @@ def walk(root: Path, exclude: Sequence[str], errors: list[InputError]) -> list[t
                 if e.name not in SKIP_DIRS and not (spec and spec.match_file(shown + "/")):
                     stack.append((e.path, shown))
                 continue
-            if skip_name(e.name) or (spec and spec.match_file(shown)):
+            if (skip_name(e.name) and e.name.lower() not in binary_names()) or (
+                    spec and spec.match_file(shown)):
                 continue
             try:
                 size = e.stat().st_size
@@ -124,7 +126,14 @@ def _scan_chunk(batch: Sequence[tuple[str, str]], opts: Options
             continue
         text = decode(data)
         if text is None:
-            skipped += 1
+            found = scan_binary(shown, data) if opts.generic else None
+            if found is None:
+                skipped += 1
+                continue
+            matches.extend(found.matches)
+            errors.extend(found.errors)
+            scanned += 1
+            nbytes += len(data)
             continue
         scanned += 1
         nbytes += len(data)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 _TEMPLATE = re.compile(
     r"\$\{|\$\(|\{\{|\}\}|\{%|<%|#\{|%\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@@.*@@$|^__.*__$"
     r"|^\[\[.*\]\]$|%s|\{\d*\}|^\{[a-z_]+\}$|^:[a-z_]+$",
 )
 _REFERENCE = re.compile(
-    r"^(?:ENC\[|vault:|ref\+|op://|awssm:|arn:aws[a-z-]*:(?:secretsmanager|ssm|kms):"
+    r"^(?:ENC\[|ENC\(|vault:|ref\+|op://|awssm:|arn:aws[a-z-]*:(?:secretsmanager|ssm|kms):"
     r"|projects/[^/]+/secrets/|sm://|gcp:|azurekeyvault|@microsoft\.keyvault|secretref|"
     r"k8s://|file://|/run/secrets/|/var/run/secrets/|/etc/|/var/|/tmp/|~/|\./|\.\./)",
     re.IGNORECASE,
@@ -51,6 +50,10 @@ _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{6
 _VAR_ECHO = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$"
                        r"|^[A-Za-z_][A-Za-z0-9_.]*\(.*\)$")
+# Values that look like secrets but are published with their software: reporting them would
+# only be noise (the Google Cloud SDK's installed-app OAuth client secret, in every
+# application_default_credentials.json it writes).
+PUBLIC_VALUES = frozenset({"d-FL95Q19q7MQmFpd7hHD0Ty"})
 TEST_DIRS = frozenset({"test", "tests", "testdata", "test_data", "fixtures", "fixture",
                        "__tests__", "__mocks__", "mocks", "mock", "spec", "specs", "testing",
                        "e2e", "examples", "example", "samples", "sample", "docs", "doc"})
@@ -106,9 +109,10 @@ def is_uuid(value: str) -> bool:
 
 def is_test_path(path: str) -> bool:
     """A test, fixture, example or documentation file, where generic matches are not kept."""
-    p = PurePosixPath(path)
-    parts = {part.lower() for part in p.parts[:-1]}
-    return bool(parts & TEST_DIRS) or bool(_TEST_FILE.match(p.name))
+    parts = path.split("/")  # string work: this runs once per scanned file
+    if any(part.lower() in TEST_DIRS for part in parts[:-1]):
+        return True
+    return bool(_TEST_FILE.match(parts[-1]))
 
 
 # --- secret-named keys -------------------------------------------------------------------
@@ -166,10 +170,13 @@ def is_secret_key(key: str) -> bool:
     if not tokens:
         return False
     joined = "".join(tokens)
-    if any(j in joined for j in _NOT_SECRET_JOINED):
+    if any(j in joined for j in _NOT_SECRET_JOINED) and not joined.endswith("keypassword"):
         return False
-    if any(t in _NOT_SECRET for t in tokens):
-        return False
+    for i, t in enumerate(tokens):
+        # "store" names a key store in storePassword / key-store-password, not a setting
+        if t in _NOT_SECRET and not (t == "store" and tokens[i + 1:i + 2] in (["password"],
+                                                                             ["pass"])):
+            return False
     for i, t in enumerate(tokens):
         if any(s in t for s in _STRONG_TOKENS):
             return True

@@ -69,7 +69,7 @@ KEYS = [
              validate=pem_ok, multiline=True, anchor="-----BEGIN ",
              reference="RFC 7468 (PEM), RFC 5208 (PKCS#8), OpenSSH PROTOCOL.key, RFC 4880"),
     Detector("putty-private-key", "private-key", "PuTTY private key file",
-             re.compile(r"(?P<s>PuTTY-User-Key-File-[23]: [\w\-]+\s*\n(?:.*\n){0,6}?Private-Lines: \d+\n"
+             re.compile(r"(?P<s>PuTTY-User-Key-File-[23]: [\w\-]+\s*\n(?:.*\n){0,60}?Private-Lines: \d+\n"
                         r"(?:[A-Za-z0-9+/=]+\n){2,})"),
              keywords=("putty-user-key-file",), kind=Kind.PRIVATE_KEY, multiline=True,
              anchor="PuTTY-User-Key-File-"),
@@ -80,7 +80,7 @@ KEYS = [
     Detector("basic-auth-url", "url", "Credentials in a URL",
              re.compile(r"(?P<u>[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^:@/\s'\"<>{}$]{1,64}:"
                         r"(?P<s>[^@/\s'\"<>{}]{3,128})@[A-Za-z0-9.\-_\[\]]+)"),
-             keywords=("://",), kind=Kind.URL, confidence=Confidence.MEDIUM,
+             keywords=("://",), kind=Kind.URL, confidence=Confidence.MEDIUM, requires="@",
              reference="RFC 3986 userinfo"),
     Detector("connection-string-password", "url", "Password in a connection string",
              re.compile(r"(?i)(?:server|data source|host|address)\s*=[^;\"'\n]+;[^\"'\n]*?"

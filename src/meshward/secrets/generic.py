@@ -18,7 +18,12 @@ import re
 from dataclasses import dataclass
 
 from meshward.findings.finding import Confidence
-from meshward.secrets.filters import is_placeholder, is_secret_key, is_strong_placeholder
+from meshward.secrets.filters import (
+    is_placeholder,
+    is_secret_key,
+    is_strong_placeholder,
+    key_tokens,
+)
 from meshward.secrets.model import entropy
 
 _ASSIGN = re.compile(
@@ -26,10 +31,19 @@ _ASSIGN = re.compile(
     r"(?P<val>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|[^\s,;#'\"`)\]}]+)"
 )
 _DOCKER_ENV = re.compile(r"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<val>[^=\s]\S*)\s*$")
-_XML = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]{0,60})>(?P<val>[^<\s]{3,200})</(?P=key)>")
+_XML = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]{0,60})(?:\s[^<>]{0,200})?>(?P<val>[^<\s]{3,200})</(?P=key)>")
+# PHP constants: define('DB_PASSWORD', 'value') (WordPress, Joomla, many PHP apps)
+_DEFINE = re.compile(r"\bdefine\s*\(\s*(['\"])(?P<key>[A-Za-z_][A-Za-z0-9_]*)\1\s*,\s*"
+                     r"(?P<val>'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")\s*\)")
+# Key/value attribute pairs: .NET <add key="SmtpPassword" value="..."/>, Spring/Ant
+# <property name="password" value="..."/>
+_KV_ATTR = re.compile(r"\b(?:key|name)\s*=\s*\"(?P<key>[^\"]{1,80})\"\s+value\s*=\s*"
+                      r"(?P<val>\"[^\"\n]*\")")
 _K8S_NAME = re.compile(r"^\s*(?:-\s+)?name:\s*[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*(?:#.*)?$")
 _K8S_VALUE = re.compile(r"^\s*value:\s*(?P<val>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^#\s][^#]*?)\s*(?:#.*)?$")
 _UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(.*\))?$"
+                       r"|^[A-Za-z_][A-Za-z0-9_.]*\(.*\)$|^[A-Za-z_]\w*\[")
 
 CODE_EXT = frozenset({"py", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "java", "kt", "kts",
                       "scala", "rb", "php", "cs", "rs", "swift", "c", "cc", "cpp", "h", "hpp",
@@ -51,8 +65,17 @@ class GenericHit:
     confidence: Confidence
 
 
+# Code files that are an application's configuration (wp-config.php, settings.py,
+# config/database.php, db.php, LocalSettings.php...): a password literal there is deployed.
+_APPCONFIG = re.compile(r"^(?:wp-config|localsettings|local_settings|settings|config|configuration"
+                        r"|database|db|dbconfig|db_config|db_connect|dbconnect|conn|connect"
+                        r"|connection|conexion|parameters|credentials)"
+                        r"(?:[._-](?:local|prod|production|dev|development|staging|stage|live|inc"
+                        r"|default|common|base|app|site|db|database))*$")
+
+
 def file_context(path: str) -> str:
-    """``deploy`` | ``config`` | ``code`` | ``shell`` | ``docs`` for a file path."""
+    """``deploy`` | ``config`` | ``code`` | ``appconfig`` | ``shell`` | ``docs`` for a path."""
     name = path.rsplit("/", 1)[-1].lower()
     if name.startswith(DOC_NAMES):
         return "docs"
@@ -62,7 +85,7 @@ def file_context(path: str) -> str:
         return "dockerfile"
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
     if ext in CODE_EXT:
-        return "code"
+        return "appconfig" if _APPCONFIG.match(name[:-len(ext) - 1]) and ext != "sql" else "code"
     if ext in SHELL_EXT:
         return "shell"
     if ext in DOC_EXT:
@@ -76,12 +99,24 @@ def _unquote(raw: str) -> tuple[str, bool]:
     return raw, False
 
 
-def judge(key: str, raw: str, context: str) -> Confidence | None:
-    """The confidence that ``key = raw`` is a real secret in ``context``; ``None`` when not."""
+def judge(key: str, raw: str, context: str, passwords: bool = False) -> Confidence | None:
+    """The confidence that ``key = raw`` is a real secret in ``context``; ``None`` when not.
+
+    ``passwords``: the file is structured configuration (YAML, JSON, INI, properties, XML...)
+    where a password-family key holds a human-chosen password (see :func:`judge_password`).
+    """
     value, quoted = _unquote(raw.strip())
     value = value.strip()
     if not is_secret_key(key):
         return None
+    if context == "appconfig":
+        if not quoted:
+            return None
+        if is_password_key(key) and judge_password(value, words=True):
+            return Confidence.LOW
+        context = "code"
+    elif context == "config" and passwords and is_password_key(key) and judge_password(value):
+        return Confidence.LOW
     if context == "deploy":
         if is_strong_placeholder(value, key) or value.isdigit():
             return None
@@ -99,16 +134,78 @@ def judge(key: str, raw: str, context: str) -> Confidence | None:
     return Confidence.MEDIUM if bits >= 3.5 and len(value) >= 12 else Confidence.LOW
 
 
+_PW_LAST = frozenset({"password", "passwd", "passwort", "passphrase", "pwd", "pass", "pw"})
+_NOT_A_PASSWORD = ("example", "sample", "dummy", "fake", "mock", "placeholder", "lorem",
+                   "password", "secret", "token", "changeme", "hunter2", "letmein", "qwerty")
+_WEAK_PASSWORDS = frozenset({"test", "testing", "demo", "foo", "bar", "none", "null", "nil",
+                             "empty", "unknown", "default"})
+
+
+def is_password_key(key: str) -> bool:
+    """A password-family key (``db_password``, ``storePass``, ``PWD``), whose values are
+    human-chosen: entropy says nothing about them."""
+    tokens = key_tokens(key)
+    return bool(tokens) and (tokens[-1] in _PW_LAST or tokens[-1].endswith(("password", "passwd")))
+
+
+def judge_password(value: str, words: bool = False) -> Confidence | None:
+    """A password literal in configuration, whatever its entropy (``shop123``, ``Pg-Pr0d-7x``),
+    unless it is a placeholder, a plain word or label (``files``, ``Passwort``), a sentence,
+    a number, a reference or an encrypted value. ``words``: a quoted literal in application
+    configuration code, where a lower-case word (``root``, ``postgres``) is the password."""
+    v = value.strip()
+    if not v or is_strong_placeholder(v):
+        return None
+    low = v.lower()
+    if low in _WEAK_PASSWORDS or any(w in low for w in _NOT_A_PASSWORD):
+        return None
+    if any(c in v for c in " \t") or v.startswith(("!", "ENC(", "@")) or _CODE_REF.match(v):
+        return None
+    if len(v) < 4 or v.isdigit():
+        return None
+    label = v.isalpha() and v[0].isupper() and v[1:].islower()  # Passwort, Contraseña
+    if label or (v.isalpha() and v.islower() and not words):  # or a setting: files
+        return None
+    return Confidence.LOW
+
+
+def judge_constant(key: str, raw: str, context: str = "code") -> Confidence | None:
+    """A PHP ``define()``: long random values (WordPress salts hold spaces and ``<>``) are
+    keys whatever characters they use; shorter ones are judged as code literals."""
+    value, _ = _unquote(raw.strip())
+    if not is_secret_key(key):
+        return None
+    low = value.lower()
+    if len(value) >= 32 and entropy(value) >= 4.5 and "unique phrase" not in low:
+        return Confidence.MEDIUM
+    return judge(key, raw, "appconfig" if context == "appconfig" else "code")
+
+
 def _has_digit_and_alpha(value: str) -> bool:
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
-def scan_line(text: str, start: int, end: int, context: str) -> list[GenericHit]:
-    """Secret-named assignments on the line ``text[start:end]``."""
+STRUCTURED_EXT = frozenset({"yml", "yaml", "json", "properties", "ini", "cfg", "conf", "cnf",
+                            "toml", "xml", "config", "env", "plist"})
+
+
+def structured_config(path: str) -> bool:
+    """YAML, JSON, INI, properties, XML... where password keys hold human-chosen values."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return "." in name and name.rsplit(".", 1)[-1] in STRUCTURED_EXT
+
+
+def scan_line(text: str, start: int, end: int, context: str,
+              passwords: bool = False) -> list[GenericHit]:
+    """Secret-named assignments on the line ``text[start:end]``; ``passwords`` as in
+    :func:`judge`."""
     line = text[start:end]
     out: list[GenericHit] = []
     if context == "docs":
         return out
+    if (context != "dockerfile" and "=" not in line and ":" not in line and "<" not in line
+            and "define" not in line):
+        return out  # no assignment, key, element or constant (a Python ``pass``, ``passed``...)
     if context == "dockerfile":
         m = _DOCKER_ENV.match(line)
         if m:
@@ -131,12 +228,24 @@ def scan_line(text: str, start: int, end: int, context: str) -> list[GenericHit]
         if not is_secret_key(key):
             continue
         ctx = _line_context(context, key, m.group("op"), line)
-        conf = judge(key, m.group("val"), ctx)
+        conf = judge(key, m.group("val"), ctx, passwords)
         if conf:
             out.append(GenericHit(key, _clean(m.group("val")), start, ctx, conf))
+    if not out and "define" in line:
+        for d in _DEFINE.finditer(line):
+            conf = judge_constant(d.group("key"), d.group("val"), context)
+            if conf:
+                out.append(GenericHit(d.group("key"), _clean(d.group("val")), start,
+                                      "appconfig" if context == "appconfig" else "code", conf))
+    if not out and "value" in line:
+        for kv in _KV_ATTR.finditer(line):
+            conf = judge(kv.group("key").rsplit(".", 1)[-1], kv.group("val"), "config", passwords)
+            if conf:
+                out.append(GenericHit(kv.group("key"), _clean(kv.group("val")), start, "config",
+                                      conf))
     if not out and "</" in line:
         for x in _XML.finditer(line):
-            conf = judge(x.group("key"), x.group("val"), "config")
+            conf = judge(x.group("key"), x.group("val"), "config", passwords)
             if conf:
                 out.append(GenericHit(x.group("key"), x.group("val"), start, "config", conf))
     return out

@@ -16,9 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from meshward import progress
 from meshward.errors import UsageError
 from meshward.secrets.catalog import keyword_index
 from meshward.secrets.engine import SecretsResult, decode, skip_name
+from meshward.secrets.files import selector
 from meshward.secrets.model import Match
 from meshward.secrets.scanner import Options, scan_text
 
@@ -100,9 +102,11 @@ def parse_diff(stream: str) -> Iterator[FileDiff]:
         yield cur
 
 
-def _candidate(fd: FileDiff) -> bool:
+def _candidate(fd: FileDiff, opts: Options) -> bool:
     if skip_name(fd.path):
         return False
+    if opts.generic and any(d.parse_bytes is None for d in selector().select(fd.path)):
+        return True  # a credential file: its lines need no keyword (db:5432:shop:app:pw)
     text = "\n".join(fd.added.values())
     return next(iter(keyword_index().hits(text)), None) is not None
 
@@ -129,11 +133,13 @@ def read_blobs(repo: Path, names: Sequence[str]) -> dict[str, str | None]:
 
 def _scan_diffs(repo: Path, diffs: list[FileDiff], rev_of: str, opts: Options
                 ) -> tuple[list[tuple[FileDiff, Match]], int, int]:
-    cands = [fd for fd in diffs if _candidate(fd)]
+    cands = [fd for fd in diffs if _candidate(fd, opts)]
     blobs = read_blobs(repo, [rev_of.format(c=fd.commit, p=fd.path) for fd in cands])
     found: list[tuple[FileDiff, Match]] = []
     nbytes = 0
+    step = progress.task("scanning history", len(cands))
     for fd in cands:
+        step()
         text = blobs.get(rev_of.format(c=fd.commit, p=fd.path))
         if text is None:
             continue

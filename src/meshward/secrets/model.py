@@ -14,7 +14,8 @@ from meshward.findings.finding import Confidence, ResourceRef
 
 
 class Kind(Enum):
-    """Which rule a match feeds: MW901 known format ... MW906 credentials in a URL."""
+    """Which rule a match feeds: MW901 known format ... MW906 credentials in a URL, MW907 a
+    credential file, tool configuration, command line or SQL dump (file detectors)."""
 
     KNOWN = "MW901"
     GENERIC = "MW902"
@@ -22,11 +23,12 @@ class Kind(Enum):
     JWT = "MW904"
     K8S_SECRET = "MW905"
     URL = "MW906"
+    CRED_FILE = "MW907"
 
 
 # Which match wins when two sit on the same line (lower is stronger).
 PRIORITY = {Kind.PRIVATE_KEY: 0, Kind.KNOWN: 1, Kind.JWT: 2, Kind.K8S_SECRET: 3, Kind.URL: 4,
-            Kind.GENERIC: 5}
+            Kind.CRED_FILE: 4, Kind.GENERIC: 5}
 
 Validator = Callable[[str], bool]
 
@@ -52,6 +54,7 @@ class Detector:
     multiline: bool = False  # the regex is matched at each ``anchor`` over the following text
     anchor: str = ""
     reference: str = ""  # where the format is documented
+    requires: str = ""  # a literal the candidate line must also hold (checked before the regex)
 
     def secret_of(self, m: re.Match[str]) -> str:
         if "s" in m.re.groupindex:

@@ -25,6 +25,13 @@ def message(m: Match) -> str:
         text = f"{m.title} committed{where}"
         if m.notes:
             text += f" ({'; '.join(m.notes)})"
+    elif m.kind is Kind.CRED_FILE:
+        if m.notes:  # a password hash
+            text = f"{m.title} ({m.detector}): password hash" + (f" of {m.key}" if m.key else "")
+            text += f"; {'; '.join(m.notes)}"
+        else:
+            text = f"{m.title} ({m.detector}) holds a credential" + (
+                f" under {m.key}" if m.key else "")
     else:
         text = f"{m.title} ({m.detector}) hardcoded{where}"
         if m.key:

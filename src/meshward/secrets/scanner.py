@@ -12,9 +12,10 @@ from meshward.errors import InputError
 from meshward.findings.finding import Confidence, ResourceRef
 from meshward.secrets import deploy
 from meshward.secrets.catalog import DETECTORS, GENERIC, keyword_index
-from meshward.secrets.filters import is_test_path
+from meshward.secrets.files import selector
+from meshward.secrets.filters import PUBLIC_VALUES, is_test_path
 from meshward.secrets.formats_keys import openssh_encrypted, url_ok
-from meshward.secrets.generic import file_context, scan_line
+from meshward.secrets.generic import file_context, scan_line, structured_config
 from meshward.secrets.jwt import judge as judge_jwt
 from meshward.secrets.model import PRIORITY, Kind, Match
 from meshward.secrets.validate import aws_secret_ok
@@ -43,6 +44,7 @@ def scan_text(path: str, text: str, opts: Options = Options(),
     context = file_context(path.split("#", 1)[0])
     in_tests = is_test_path(path)
     use_generic = opts.generic and not in_tests
+    passwords = structured_config(path.split("#", 1)[0])
     cands: dict[int, set[int]] = {}
     line_start, line_end = -1, -1
     current: set[int] = set()
@@ -63,16 +65,20 @@ def scan_text(path: str, text: str, opts: Options = Options(),
         for i in sorted(cands[start]):
             if i == GENERIC:
                 if use_generic:
-                    found.extend(_generic(path, text, start, end, line_no, context))
+                    found.extend(_generic(path, text, start, end, line_no, context, passwords))
                 continue
             if in_tests and DETECTORS[i].kind is Kind.URL:
                 continue  # contextual like the generic detector: not kept in test files
             found.extend(_run(i, path, text, start, end, line_no, opts))
     found.extend(_aws_companions(path, text, found))
+    if use_generic:  # contextual like the generic detector: off with --no-generic, in tests
+        found.extend(_file_detectors(path, text, result.errors))
+    if found and PUBLIC_VALUES:
+        found = [m for m in found if m.value not in PUBLIC_VALUES]
     found = [m for m in found if m.kind is not Kind.GENERIC or not invalid_known(m.value)]
     spans: list[deploy.Span] = []
     is_yaml = path.lower().endswith(_YAML_EXT) and "#" not in path
-    has_secret = is_yaml and "Secret" in text and bool(deploy.SECRET_KIND.search(text))
+    has_secret = is_yaml and "Secret" in text and deploy.has_secret_kind(text)
     sealed = is_yaml and "SealedSecret" in text
     if is_yaml and (has_secret or sealed or (found and len(text) < 2_000_000)):
         spans = deploy.documents(path, text)
@@ -95,6 +101,8 @@ def _run(i: int, path: str, text: str, start: int, end: int, line_no: int,
          opts: Options) -> list[Match]:
     det = DETECTORS[i]
     out: list[Match] = []
+    if det.requires and not det.multiline and text.find(det.requires, start, end) < 0:
+        return out
     if det.multiline:
         hits = []
         anchor = det.anchor
@@ -118,16 +126,69 @@ def _run(i: int, path: str, text: str, start: int, end: int, line_no: int,
             match.notes, match.severity = verdict.notes, verdict.severity
         elif det.kind is Kind.URL and det.id == "basic-auth-url" and not url_ok(m.group(0), value):
             continue
-        elif det.kind is Kind.PRIVATE_KEY and ("ENCRYPTED" in value[:40] or openssh_encrypted(value)):
+        elif det.kind is Kind.PRIVATE_KEY and ("ENCRYPTED" in value[:40] or openssh_encrypted(value)
+                                               or _putty_encrypted(value)):
             match.notes, match.severity = ["the key is encrypted with a passphrase"], "medium"
         out.append(match)
     return out
 
 
-def _generic(path: str, text: str, start: int, end: int, line_no: int, context: str) -> list[Match]:
+def scan_binary(path: str, data: bytes) -> TextResult | None:
+    """A binary file that a file detector reads (SQLite credential stores); ``None`` when
+    no detector reads it (the file is skipped as binary)."""
+    dets = [d for d in selector().select(path.split("#", 1)[0]) if d.parse_bytes is not None]
+    if not dets or is_test_path(path):
+        return None
+    result = TextResult()
+    for det in dets:
+        assert det.parse_bytes is not None
+        try:
+            for f in det.parse_bytes(data):
+                if f.value in PUBLIC_VALUES:
+                    continue
+                result.matches.append(Match(det.id, det.family, Kind.CRED_FILE, det.title, path,
+                                            f.line, f.value, Confidence.HIGH, key=f.key,
+                                            context="file"))
+        except ValueError as exc:
+            result.errors.append(InputError(path, 0, f"cannot read {det.title}: {exc}",
+                                            "check that the file is a complete SQLite database"))
+    return result
+
+
+def _putty_encrypted(value: str) -> bool:
+    return value.startswith("PuTTY-User-Key-File") and "Encryption: none" not in value[:200]
+
+
+def _file_detectors(path: str, text: str, errors: list[InputError]) -> list[Match]:
+    """MW907: credentials in files known by name, read by each file's own structure."""
+    out: list[Match] = []
+    low = ""
+    for det in selector().select(path.split("#", 1)[0]):
+        if det.needs:
+            low = low or text.lower()
+            if not any(n in low for n in det.needs):
+                continue
+        try:
+            entries = list(det.parse(text))
+        except (ValueError, IndexError, KeyError, UnicodeError, RecursionError) as exc:
+            errors.append(InputError(path, 0, f"cannot read as {det.title}: {exc}",
+                                     "check the file's syntax; the rest of it was scanned"))
+            continue
+        for f in entries:
+            m = Match(det.id, det.family, Kind.CRED_FILE, det.title, path, f.line, f.value,
+                      Confidence.HIGH, key=f.key, context="file")
+            if f.hashed:
+                m.notes = ["it can be cracked offline and reused where it is accepted"]
+                m.severity = "medium"
+            out.append(m)
+    return out
+
+
+def _generic(path: str, text: str, start: int, end: int, line_no: int, context: str,
+             passwords: bool = False) -> list[Match]:
     return [Match("generic-secret", "generic", Kind.GENERIC, "Secret-named assignment", path, line_no,
                   h.value, h.confidence, key=h.key, context=h.context)
-            for h in scan_line(text, start, end, context)]
+            for h in scan_line(text, start, end, context, passwords)]
 
 
 def invalid_known(value: str) -> bool:

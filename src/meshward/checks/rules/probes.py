@@ -7,27 +7,21 @@ static scan has nothing to send: their ``check`` yields nothing. The probe runne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from meshward.checks.context import ScanContext
-from meshward.checks.registry import Hit, Rule
-from meshward.findings.finding import Severity
+from meshward.checks.registry import Rule, not_at_rest
+from meshward.findings.finding import Mode, Severity
 
 _JWT = ("AUTH-JWT", "AUTH-PENTEST")
 _RFC8725 = "https://www.rfc-editor.org/rfc/rfc8725"
 _PROBE_DOC = "https://github.com/meshward/meshward/blob/main/docs/probe.md"
 
 
-def _static(ctx: ScanContext) -> Iterator[Hit]:
-    """Probes run against endpoints, never against files."""
-    return iter(())
-
 
 def _probe(id: str, title: str, severity: Severity, practices: tuple[str, ...], cwe: str,
            rationale: str, remediation: str, *refs: str) -> Rule:
     return Rule(id=id, title=title, severity=severity, practices=practices, rationale=rationale,
-                remediation=remediation, check=_static, references=(*refs, _PROBE_DOC),
+                remediation=remediation, check=not_at_rest, references=(*refs, _PROBE_DOC),
                 targets=("files",), cwe=cwe,
+                mode=Mode.VERIFY, command="probe",
                 example_fail="meshward probe targets.yaml   # the endpoint accepts the request",
                 example_pass="meshward probe targets.yaml   # the endpoint rejects it")
 

@@ -153,6 +153,28 @@ def url_password(ctx: ScanContext) -> Iterator[Hit]:
     yield from _hits(ctx, "MW906")
 
 
+@rule(id="MW907", title="Credential stored in a credential file, tool configuration, shell "
+                         "history or SQL dump", severity=Severity.HIGH, practices=_HC,
+      targets=("files",), cwe="CWE-256", references=(
+          *_REFS, "https://cwe.mitre.org/data/definitions/256.html"),
+      rationale="Files known by name hold credentials whatever they look like: `.netrc`, "
+                "`.pgpass`, `.git-credentials`, `.npmrc`, cloud CLI credential files, FileZilla "
+                "and editor SFTP configurations, database GUIs, mail clients, browser password "
+                "stores, passwords typed on command lines that shell history keeps, and user "
+                "rows of SQL dumps. Whoever reads a leaked home directory or web root logs in "
+                "with them; password hashes (`.htpasswd`, `/etc/shadow`, dumps) are cracked "
+                "offline (severity medium).",
+      remediation="Rotate the credential, delete the file from the tree (and from history), "
+                  "keep such files out of repositories and images (`.gitignore`, "
+                  "`.dockerignore`), use a credential helper or keyring instead of plaintext "
+                  "files, and pass passwords to commands through prompts, option files or "
+                  "environment variables rather than arguments.",
+      example_fail="# ~/.pgpass\ndb.corp.internal:5432:shop:shop_app:<the real password>",
+      example_pass="# ~/.pgpass is not committed; the password comes from a secret at run time")
+def credential_file(ctx: ScanContext) -> Iterator[Hit]:
+    yield from _hits(ctx, "MW907")
+
+
 @rule(id="MW910", title="Service gets its secrets without a secret manager",
       severity=Severity.MEDIUM, confidence=Confidence.MEDIUM, practices=("SEC-MANAGER",),
       targets=("kubernetes", "compose"),
@@ -214,4 +236,4 @@ def vault_cross_service(ctx: ScanContext) -> Iterator[Hit]:
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in (
     hardcoded_known, generic_assignment, private_key, jwt_token, k8s_secret_data, url_password,
-    no_manager, vault_wildcard, vault_sudo, vault_cross_service)}
+    credential_file, no_manager, vault_wildcard, vault_sudo, vault_cross_service)}
