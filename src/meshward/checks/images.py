@@ -1,10 +1,6 @@
-"""Image references: parse ``[registry/]repo[:tag][@digest]`` and find every place one is used.
+"""Every place an image is named (containers, compose services, Dockerfile FROM lines).
 
-Docker's rules: the first path component is a registry host when it contains a dot or a
-colon (a port) or is ``localhost``; otherwise the image is on Docker Hub (``docker.io``),
-and a one-component name is an official image under ``library/``. A tag follows the last
-colon after the last slash; a digest follows ``@``. Parts holding ``${VAR}``, ``$VAR`` or
-a Helm ``{{ }}`` are not known until build or deploy time: rules must not judge them.
+Parsing a reference is :mod:`meshward.model.images` (re-exported here).
 """
 
 from __future__ import annotations
@@ -13,100 +9,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from meshward.cache import once
 from meshward.checks.context import ScanContext
 from meshward.checks.helpers import compose_services, container_label, containers
 from meshward.findings.finding import ResourceRef
 from meshward.model.dockerfile import Dockerfile, Stage
+from meshward.model.images import DOCKER_HUB, ImageRef, has_variable, parse_image, written_name
 from meshward.model.source import Location
 
-DOCKER_HUB = "docker.io"
-_HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
-_VARIABLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}")
+__all__ = ["DOCKER_HUB", "ImageRef", "ImageUse", "external_stages", "global_arg_defaults",
+           "has_variable", "image_uses", "parse_image", "resolve_build_args", "written_name"]
+
 _ARG_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def has_variable(text: str) -> bool:
-    return bool(_VARIABLE.search(text))
-
-
-@dataclass(frozen=True, slots=True)
-class ImageRef:
-    """A parsed image reference. ``None`` fields were not written (or are variables)."""
-
-    raw: str
-    registry: str  # docker.io for Docker Hub; "" when the registry part is a variable
-    repository: str  # with ``library/`` for official Docker Hub images
-    tag: str | None
-    digest: str | None
-    variable_parts: tuple[str, ...] = ()  # "registry", "repository", "tag", "digest"
-
-    @property
-    def on_docker_hub(self) -> bool:
-        return self.registry == DOCKER_HUB
-
-    @property
-    def official(self) -> bool:
-        """A Docker Hub official image, or a mirror of one (``.../library/python``)."""
-        parts = self.repository.split("/")
-        return len(parts) >= 2 and parts[-2] == "library"
-
-    @property
-    def name(self) -> str:
-        """The last path component: ``python`` for ``docker.io/library/python:3``."""
-        return self.repository.rsplit("/", 1)[-1]
-
-    @property
-    def tag_known(self) -> bool:
-        return "tag" not in self.variable_parts
-
-    @property
-    def pinned(self) -> bool:
-        return self.digest is not None
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.registry}/{self.repository}" if self.registry else self.repository
-
-
-def parse_image(text: str) -> ImageRef | None:
-    """Parse an image reference; ``None`` for an empty string or an entirely variable one."""
-    raw = text.strip()
-    if not raw or _VARIABLE.fullmatch(raw):
-        return None
-    variable: list[str] = []
-    rest, digest = raw, None
-    if "@" in rest:
-        rest, digest = rest.split("@", 1)
-        if has_variable(digest):
-            variable.append("digest")
-    slash = rest.rfind("/")
-    colon = rest.rfind(":")
-    tag = None
-    if colon > slash:
-        rest, tag = rest[:colon], rest[colon + 1:]
-        if has_variable(tag):
-            variable.append("tag")
-    elif has_variable(rest[slash + 1:]) and digest is None:
-        variable.append("tag")  # image: app${SUFFIX} may carry its tag in the variable
-    parts = rest.split("/")
-    first = parts[0]
-    if len(parts) > 1 and ("." in first or ":" in first or first == "localhost" or has_variable(first)):
-        registry = first.lower()
-        repo_parts = parts[1:]
-        if has_variable(first):
-            registry = ""
-            variable.append("registry")
-    else:
-        registry = DOCKER_HUB
-        repo_parts = parts
-    if registry in _HUB_ALIASES:
-        registry = DOCKER_HUB
-    repository = "/".join(repo_parts)
-    if registry == DOCKER_HUB and len(repo_parts) == 1:
-        repository = f"library/{repository}"
-    if has_variable(repository):
-        variable.append("repository")
-    return ImageRef(raw, registry, repository, tag, digest, tuple(variable))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +88,11 @@ def copied_images(df: Dockerfile) -> Iterator[tuple[Stage, int, str]]:
 
 
 def image_uses(ctx: ScanContext) -> Iterator[ImageUse]:
-    """Every image named in the scanned files, with where it is named."""
+    """Every image named in the scanned files, with where it is named (found once per scan)."""
+    return iter(once(ctx, "images.uses", lambda: list(_image_uses(ctx))))
+
+
+def _image_uses(ctx: ScanContext) -> Iterator[ImageUse]:
     for w, c, svc in containers(ctx):
         ref = parse_image(c.image)
         if ref is not None:

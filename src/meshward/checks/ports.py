@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from meshward.model.images import written_name
+
 # Ports that give an operator (or an attacker) control or insight, not a product API.
 # 8081 is deliberately absent: it is as often a plain application port as a Spring Boot
 # management port, so the actuator is recognised by port name instead.
@@ -95,12 +97,8 @@ _WORD_SPLIT = re.compile(r"[-_.]+")
 
 
 def image_repository(image: str) -> str:
-    """The repository of an image reference, without registry, tag or digest, lower-case."""
-    ref = image.strip().lower().split("@", 1)[0]
-    last = ref.rsplit("/", 1)[-1]
-    if ":" in last:
-        ref = ref[: len(ref) - len(last)] + last.split(":", 1)[0]
-    return ref
+    """The repository of an image reference, without tag or digest, lower-case."""
+    return written_name(image)
 
 
 @cache

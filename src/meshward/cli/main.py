@@ -20,7 +20,9 @@ COMMANDS = (
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (``only``) just one command: each command module imports
+    what its command needs, so a run imports only its own command's code."""
     parser = argparse.ArgumentParser(
         prog="meshward",
         description="Audit, verify, fix and watch a microservice fleet against one security guide.",
@@ -28,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"meshward {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
+        if only is not None and name != only:
+            continue
         module = importlib.import_module(f"meshward.cli.{name}_cmd")
         module.register(sub)
     return parser
@@ -37,9 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A run builds a large tree of plain objects and exits: the cyclic garbage collector would
     # only walk it again and again (seconds on a large fleet), so this process goes without.
     gc.disable()
-    parser = build_parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     if not getattr(args, "func", None):

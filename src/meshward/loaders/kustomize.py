@@ -24,6 +24,49 @@ KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 PATCH_KEYS = ("patchesStrategicMerge", "patchesJson6902", "patches")
 
 
+class PathCache:
+    """What the planner asks of the file system, each answer once per plan: a large tree has
+    thousands of files in a few hundred folders, and each root kustomization would otherwise
+    resolve (``lstat`` every component), list and read the same files again."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+        self._real: dict[Path, Path] = {}
+        self._listings: dict[Path, list[Path]] = {}
+        self._digests: dict[Path, bytes] = {}
+
+    def __call__(self, path: Path) -> Path:
+        """``path.resolve()``, resolving each folder once."""
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = self._resolve(path)
+        return found
+
+    def _resolve(self, path: Path) -> Path:
+        parent = path.parent
+        real = self._folders.get(parent)
+        if real is None:
+            real = self._folders[parent] = parent.resolve()
+        if path.name in ("", ".", ".."):
+            return path.resolve()
+        out = real / path.name
+        return out.resolve() if out.is_symlink() else out
+
+    def files_in(self, folder: Path) -> list[Path]:
+        """The regular files directly in ``folder``."""
+        found = self._listings.get(folder)
+        if found is None:
+            found = self._listings[folder] = [f for f in folder.iterdir() if f.is_file()]
+        return found
+
+    def digest(self, path: Path) -> bytes:
+        """A digest of the file's content (raises OSError when it cannot be read)."""
+        found = self._digests.get(path)
+        if found is None:
+            found = self._digests[path] = hashlib.sha256(path.read_bytes()).digest()
+        return found
+
+
 @dataclass
 class Plan:
     namespaces: dict[str, str] = field(default_factory=dict)  # absolute file path -> namespace
@@ -36,6 +79,7 @@ class Plan:
     root_files: dict[Path, Path] = field(default_factory=dict)  # root folder -> its kustomization file
     prefixes: dict[Path, tuple[str, str]] = field(default_factory=dict)  # namePrefix, nameSuffix
     folders: dict[Path, set[Path]] = field(default_factory=dict)  # root -> kustomization folders used
+    real: PathCache = field(default_factory=PathCache)  # resolves, lists and reads each path once
 
 
 def _read_yaml(path: Path, shown: str, out: LoadResult) -> Any:
@@ -53,6 +97,7 @@ def _read_yaml(path: Path, shown: str, out: LoadResult) -> Any:
 def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
     result = Plan()
     file_set = set(files)
+    real = result.real
 
     def shown(p: Path) -> str:
         try:
@@ -64,13 +109,14 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
     for f in files:
         if f.name in KUSTOMIZATION_NAMES:
             result.kustomizations.add(f)
-            kdata[f.parent.resolve()] = as_map(_read_yaml(f, shown(f), out))
+            kdata[real(f.parent)] = as_map(_read_yaml(f, shown(f), out))
         elif f.name == "Chart.yaml":
             result.charts.append(f.parent)
 
     template_dirs = {chart / "templates" for chart in result.charts}
     if template_dirs:
-        result.template_files.update(p for p in file_set if any(d in template_dirs for d in p.parents))
+        prefixes = tuple(f"{d}{os.sep}" for d in template_dirs)
+        result.template_files.update(p for p in file_set if str(p).startswith(prefixes))
     if result.charts:
         if shutil.which("helm") is not None:
             from meshward.loaders.helm import render_chart
@@ -95,7 +141,7 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
             for item in as_seq(data.get(key)):
                 if not isinstance(item, str) or "://" in item or item.startswith("github.com"):
                     continue
-                target = (folder / item).resolve()
+                target = real(folder / item)
                 if target.is_dir():
                     found.extend(resource_files(target, seen))
                 elif target in file_set or target.is_file():
@@ -106,9 +152,9 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
     for folder, data in kdata.items():
         for key in ("resources", "bases", "components"):
             for item in as_seq(data.get(key)):
-                if isinstance(item, str) and (folder / item).resolve().is_dir():
-                    included.add((folder / item).resolve())
-    kfile = {f.parent.resolve(): f for f in result.kustomizations}
+                if isinstance(item, str) and real(folder / item).is_dir():
+                    included.add(real(folder / item))
+    kfile = {real(f.parent): f for f in result.kustomizations}
     for folder, data in kdata.items():
         if folder not in included and data.get("kind") != "Component":
             visited: set[Path] = set()
@@ -122,18 +168,18 @@ def plan(base: Path, files: list[Path], out: LoadResult) -> Plan:
             for item in as_seq(data.get(key)):
                 p = item if isinstance(item, str) else as_map(item).get("path")
                 if isinstance(p, str):
-                    result.patch_files.add((folder / p).resolve())
+                    result.patch_files.add(real(folder / p))
         ns = data.get("namespace")
         if isinstance(ns, str) and ns:
-            for f in resource_files(folder.resolve(), set()):
+            for f in resource_files(real(folder), set()):
                 result.namespaces.setdefault(str(f), ns)
     # walk paths are not resolved; map both spellings
     for f in files if result.namespaces else ():
-        r = str(f.resolve())
+        r = str(real(f))
         if r in result.namespaces:
             result.namespaces[str(f)] = result.namespaces[r]
     if result.patch_files:
-        result.patch_files = {p for p in file_set if p.resolve() in result.patch_files}
+        result.patch_files = {p for p in file_set if real(p) in result.patch_files}
     return result
 
 
@@ -149,18 +195,18 @@ def kustomize_command() -> list[str] | None:
     return None
 
 
-def render_key(root: Path, folders: set[Path], files: list[Path]) -> str:
+def render_key(root: Path, folders: set[Path], files: list[Path],
+               real: PathCache | None = None) -> str:
     """A digest of everything a render depends on, relative to the root: same tree, same output."""
+    real = real or PathCache()
     digest = hashlib.sha256()
-    wanted = {f.resolve() for f in files}
+    wanted = {real(f) for f in files}
     for folder in folders:
-        for f in folder.iterdir():
-            if f.is_file():
-                wanted.add(f.resolve())
+        wanted.update(real(f) for f in real.files_in(folder))
     for f in sorted(wanted):
         try:
             rel = os.path.relpath(f, root)
-            digest.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+            digest.update(rel.encode() + b"\0" + real.digest(f) + b"\0")
         except OSError:
             digest.update(str(f).encode())
     return digest.hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +132,24 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
                 return p.as_posix()
 
     plan = kustomize.plan(base, files, out)
+    # kustomize runs in its own processes while this one parses the plain files.
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        renders = _start_renders(plan, pool)
+        tf_sources, plans = _load_files(files, plan, shown, out)
+        _render_kustomizations(plan, renders, shown, out)
+    if tf_sources or plans:
+        from meshward.loaders import terraform_plan  # the HCL parser loads only when needed
+
+        cloud = terraform_plan.load_all(tf_sources, plans)
+        out.cloud_resources.extend(cloud.resources)
+        out.errors.extend(cloud.errors)
+        out.notices.extend(n for n in cloud.notices if n not in out.notices)
+    return out
+
+
+def _load_files(files: list[Path], plan: kustomize.Plan, shown: Callable[[Path], str],
+                out: TreeLoad) -> tuple[list[SourceFile], list[SourceFile]]:
+    """Read and load the plain files; Terraform sources and plans are returned for later."""
     parsed: dict[str, tuple[SourceFile, list[Document]]] = {}
     templated: dict[str, int] = {}
     step = progress.task("reading files", len(files), progress.FILES_MIN)
@@ -194,18 +212,31 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
             continue  # other YAML/JSON (CI config, dashboards, values files): not deployment objects
         ns = plan.namespaces.get(src.abs_path, "default")
         out.extend(kubernetes.load_documents(src, docs, ns))
-    _render_kustomizations(plan, shown, out)
-    if tf_sources or plans:
-        from meshward.loaders import terraform_plan  # the HCL parser loads only when needed
+    return tf_sources, plans
 
-        cloud = terraform_plan.load_all(tf_sources, plans)
-        out.cloud_resources.extend(cloud.resources)
-        out.errors.extend(cloud.errors)
-        out.notices.extend(n for n in cloud.notices if n not in out.notices)
+
+@dataclass
+class _Renders:
+    """Renders started for a plan: the digest of each root's inputs, and one render per digest."""
+
+    keys: dict[Path, str] = field(default_factory=dict)
+    outputs: dict[str, Future[tuple[str, str]]] = field(default_factory=dict)
+
+
+def _start_renders(plan: kustomize.Plan, pool: ThreadPoolExecutor) -> _Renders | None:
+    """Start ``kustomize build`` of each distinct root kustomization (None: not installed)."""
+    if not plan.roots or kustomize.kustomize_command() is None:
+        return None
+    out = _Renders()
+    for folder, files in sorted(plan.roots.items()):
+        key = out.keys[folder] = kustomize.render_key(folder, plan.folders[folder], files, plan.real)
+        if key not in out.outputs:  # identical trees render identically: render once
+            out.outputs[key] = pool.submit(kustomize.render, folder)
     return out
 
 
-def _render_kustomizations(plan: kustomize.Plan, shown: Callable[[Path], str], out: TreeLoad) -> None:
+def _render_kustomizations(plan: kustomize.Plan, renders: _Renders | None,
+                           shown: Callable[[Path], str], out: TreeLoad) -> None:
     """Replace the plain objects of each root kustomization by its rendered output.
 
     Rendered objects keep the file and line of the source object they came from (matched by
@@ -213,7 +244,7 @@ def _render_kustomizations(plan: kustomize.Plan, shown: Callable[[Path], str], o
     """
     if not plan.roots:
         return
-    if kustomize.kustomize_command() is None:
+    if renders is None:
         names = ", ".join(sorted(shown(f) or "." for f in plan.roots))
         out.notices.append(f"kustomize/kubectl is not installed: {names} read as plain resources "
                            "(namespace applied; patches, prefixes and generators not applied)")
@@ -224,10 +255,8 @@ def _render_kustomizations(plan: kustomize.Plan, shown: Callable[[Path], str], o
     consumed: set[str] = set()
     rendered_all: list[K8sObject] = []
     roots = sorted(plan.roots.items())
-    keys = {folder: kustomize.render_key(folder, plan.folders[folder], files) for folder, files in roots}
-    unique = {key: folder for folder, key in keys.items()}
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        outputs = dict(zip(unique, pool.map(kustomize.render, unique.values()), strict=True))
+    keys = renders.keys
+    outputs = {key: future.result() for key, future in renders.outputs.items()}
     parsed_renders: dict[str, tuple[list[Document], InputError | None]] = {}
     for folder, files in roots:
         kfile = shown(plan.root_files[folder])

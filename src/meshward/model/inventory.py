@@ -161,6 +161,11 @@ class Inventory:
         """Record that a Kubernetes Service's selector picks ``workload``'s pods."""
         self._selects.setdefault(id(k8s_service), []).append(workload)
 
+    def record_selections(self, k8s_service: K8sObject, workloads: list[Workload]) -> None:
+        """Record that a Kubernetes Service's selector picks each of ``workloads``' pods."""
+        if workloads:
+            self._selects.setdefault(id(k8s_service), []).extend(workloads)
+
     def selected_by(self, k8s_service: K8sObject) -> list[Workload]:
         """The workloads whose pods a Kubernetes Service selects (same namespace, selector match)."""
         return list(self._selects.get(id(k8s_service), ()))

@@ -60,12 +60,21 @@ def build_services(inv: Inventory) -> None:
     by_label: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     own_selector = {id(ks): {str(k): str(v) for k, v in as_map(ks.spec.get("selector")).items()}
                     for ks in k8s_services}
+    # Within a group, copies with the same selector select the same workloads: match once.
+    same_selector: dict[tuple[str, str], list[tuple[dict[str, str], list[K8sObject]]]] = {}
     for gkey, objs in groups.items():
         sel = own_selector[id(objs[0])]
         if sel:
             selectors[gkey] = sel
             k, v = min(sel.items())
             by_label.setdefault((gkey[0], k, v), []).append(gkey)
+        by_own: dict[tuple[tuple[str, str], ...], tuple[dict[str, str], list[K8sObject]]] = {}
+        for ks in objs:
+            own = own_selector[id(ks)]
+            by_own.setdefault(tuple(sorted(own.items())), (own, []))[1].append(ks)
+        same_selector[gkey] = list(by_own.values())
+    selected: dict[int, list[Workload]] = {}  # id(list of alike Services) -> workloads selected
+    assigned: set[tuple[str, str]] = set()
     exposures: dict[tuple[str, str], tuple[Exposure, str]] = {}
     for gkey, objs in groups.items():
         best = max((_service_exposure(o) for o in objs), key=lambda e: e[0].rank)
@@ -95,18 +104,25 @@ def build_services(inv: Inventory) -> None:
         for gkey in sorted(candidates):
             if not selector_matches(selectors[gkey], labels):
                 continue
-            for ks in groups[gkey]:
-                if selector_matches(own_selector[id(ks)], labels):
-                    inv.record_selection(ks, w)
-                if inv.service_name_of(ks) is None:
-                    svc.k8s_services.append(ks)
-                    inv.assign(ks, name)
+            for own, alike in same_selector[gkey]:
+                if selector_matches(own, labels):
+                    selected.setdefault(id(alike), []).append(w)
+            if gkey not in assigned:
+                assigned.add(gkey)
+                for ks in groups[gkey]:
+                    if inv.service_name_of(ks) is None:
+                        svc.k8s_services.append(ks)
+                        inv.assign(ks, name)
             svc.dns_names.update(dns_names(groups[gkey][0]))
             exposure, reason = exposures[gkey]
             dep.exposure = dep.exposure.widest(exposure)
             if reason not in dep.exposure_reasons:
                 dep.exposure_reasons.append(reason)
         svc.deployments.append(dep)
+    for alikes in same_selector.values():
+        for _, alike in alikes:
+            for copy in alike:
+                inv.record_selections(copy, selected.get(id(alike), []))
     # A Service without selector, or selecting nothing, names a service by its own name.
     for ks in k8s_services:
         if inv.service_name_of(ks) is not None:

@@ -15,11 +15,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from meshward.cache import once
 from meshward.config import Config
+from meshward.model.images import written_name
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import Location, as_map, as_seq
-from meshward.zerotrust.cache import once
 
 GATEWAY_IMAGES = ("ingress-nginx/controller", "nginx-ingress-controller", "nginx/nginx-ingress",
                   "traefik", "kong", "envoyproxy/envoy", "envoyproxy/gateway", "contour",
@@ -313,14 +314,6 @@ class Entry:
         return self.features.merged(r.features)
 
 
-def _image_name(image: str) -> str:
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    if ":" in last:
-        name = name[: len(name) - len(last)] + last.split(":", 1)[0]
-    return name.lower()
-
-
 def is_gateway_workload(w: Workload, config: Config) -> bool:
     if w.name in config.gateways:
         return True
@@ -329,7 +322,7 @@ def is_gateway_workload(w: Workload, config: Config) -> bool:
         return True
     if any(labels.get(k, "") in GATEWAY_NAMES for k in ("app.kubernetes.io/name", "app", "k8s-app")):
         return True
-    images = [_image_name(c.image) for c in w.containers if c.role == "container"]
+    images = [written_name(c.image) for c in w.containers if c.role == "container"]
     return any(any(g in img for g in GATEWAY_IMAGES) and "proxyv2" not in img for img in images)
 
 
@@ -339,12 +332,15 @@ def selected_workloads(inv: Inventory, svc: K8sObject) -> list[Workload]:
 
 def gateway_services(inv: Inventory, config: Config) -> set[tuple[str, str]]:
     """(namespace, name) of every Service that fronts a gateway workload or is named a gateway."""
-    out = set()
-    gateway = {id(w): is_gateway_workload(w, config) for w in inv.workloads}
-    for svc in inv.by_kind("Service"):
-        if svc.name in config.gateways or any(gateway[id(w)] for w in selected_workloads(inv, svc)):
-            out.add((svc.namespace, svc.name))
-    return out
+
+    def find() -> frozenset[tuple[str, str]]:
+        gateway = {id(w): is_gateway_workload(w, config) for w in inv.workloads}
+        return frozenset((svc.namespace, svc.name) for svc in inv.by_kind("Service")
+                         if svc.name in config.gateways
+                         or any(gateway[id(w)] for w in selected_workloads(inv, svc)))
+
+    # Computed once per scan: four rules ask. The answer depends on the configured gateways.
+    return set(once(inv, "edge.gateway-services\0" + "\0".join(config.gateways), find))
 
 
 def external_type(svc: K8sObject) -> str:
@@ -546,7 +542,14 @@ def _gateway_api(inv: Inventory, gw: K8sObject) -> Entry:
 
 
 def public_entries(inv: Inventory) -> list[Entry]:
-    """Every entry that admits traffic from outside (internal classes and egress excluded)."""
+    """Every entry that admits traffic from outside (internal classes and egress excluded).
+
+    Computed once per scan (seven rules ask); the entries are shared, so callers only read them.
+    """
+    return list(once(inv, "edge.public-entries", lambda: _public_entries(inv)))
+
+
+def _public_entries(inv: Inventory) -> list[Entry]:
     out: list[Entry] = []
     for ing in inv.by_kind("Ingress"):
         if not INTERNAL.search(ingress_class(ing)) and ing.annotations.get(

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from meshward.cache import once
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import Location, as_map
-from meshward.zerotrust.cache import once
 from meshward.zerotrust.selectors import parse_selector
 
 ROOT_NAMESPACE = "istio-system"

@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from meshward.cache import once
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import K8sObject, Workload
 from meshward.model.source import YMap, as_map, as_seq, line_of
 from meshward.zerotrust import cilium
-from meshward.zerotrust.cache import once
 from meshward.zerotrust.peers import Peer, PodView, Policy, PolicyRule, PortMatch, pod_view
 from meshward.zerotrust.selectors import LabelSelector, namespace_labels, parse_selector
 
@@ -123,25 +123,38 @@ class Segmentation:
         self._by_workload = {id(p.workload): p for p in pods}
         # A policy whose selector has matchLabels can only select pods carrying its first
         # label: index those by (namespace, key, value) so selection is not pods x policies.
-        indexed: dict[tuple[str, str, str], list[Policy]] = {}
-        scan_all: list[Policy] = []
+        # Policies with the same namespace and selector select the same pods: ask one of them.
+        alike: dict[tuple[object, ...], list[Policy]] = {}
         for pol in policies:
+            alike.setdefault((pol.namespace, pol.cilium, pol.selector), []).append(pol)
+        # Other namespaced policies (default denies, matchExpressions) only select pods of their
+        # namespace: index those by namespace, so a fleet of namespaces is not pods x policies.
+        indexed: dict[tuple[str, str, str], list[list[Policy]]] = {}
+        in_namespace: dict[str, list[list[Policy]]] = {}
+        scan_all: list[list[Policy]] = []
+        for group in alike.values():
+            pol = group[0]
             if not pol.cilium and pol.namespace and pol.selector.match_labels:
                 k, v = pol.selector.match_labels[0]
-                indexed.setdefault((pol.namespace, k, v), []).append(pol)
+                indexed.setdefault((pol.namespace, k, v), []).append(group)
+            elif pol.namespace:
+                in_namespace.setdefault(pol.namespace, []).append(group)
             else:
-                scan_all.append(pol)
+                scan_all.append(group)
         order = self._order = {id(pol): i for i, pol in enumerate(policies)}
         self._selecting: dict[int, list[Policy]] = {}
         self._selected: dict[int, list[PodView]] = {id(pol): [] for pol in policies}
         for p in pods:
-            candidates = [pol for k, v in p.labels.items()
-                          for pol in indexed.get((p.namespace, k, v), ())] + scan_all
-            chosen = sorted({id(c): c for c in candidates if c.selects(p)}.values(),
+            candidates = [g for k, v in p.labels.items()
+                          for g in indexed.get((p.namespace, k, v), ())]
+            candidates += in_namespace.get(p.namespace, [])
+            candidates += scan_all
+            chosen = sorted({id(c): c for g in candidates if g[0].selects(p) for c in g}.values(),
                             key=lambda c: order[id(c)])
             self._selecting[id(p.workload)] = chosen
             for pol in chosen:
                 self._selected[id(pol)].append(p)
+        self._isolating: dict[tuple[int, str], list[Policy]] = {}
         self._default_deny: dict[tuple[str, str], list[Policy]] = {}
         self._in_namespace: dict[str, list[Policy]] = {}
         for pol in policies:
@@ -164,7 +177,11 @@ class Segmentation:
         return self._selecting[id(pod.workload)]
 
     def isolating(self, pod: PodView, direction: str) -> list[Policy]:
-        return [p for p in self.selecting(pod) if p.isolates(direction)]
+        key = (id(pod.workload), direction)
+        found = self._isolating.get(key)
+        if found is None:  # asked for every pair a pod is part of: answer once per pod
+            found = self._isolating[key] = [p for p in self.selecting(pod) if p.isolates(direction)]
+        return list(found)
 
     def isolated(self, pod: PodView, direction: str) -> bool:
         return bool(self.isolating(pod, direction))

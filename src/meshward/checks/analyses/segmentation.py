@@ -7,10 +7,10 @@ address or a node's after load-balancer SNAT depends on the cluster, not on the 
 
 from __future__ import annotations
 
+from meshward.cache import once
 from meshward.checks.context import ScanContext
 from meshward.model.graph import EXTERNAL, Edge, Evidence
 from meshward.model.inventory import Inventory
-from meshward.zerotrust.cache import once
 from meshward.zerotrust.netpol import Segmentation, Verdict, evaluate, pod_port
 from meshward.zerotrust.peers import PodView
 

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from meshward.cache import once
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule, rule
 from meshward.findings.finding import Confidence, Severity
 from meshward.model.kubernetes import K8sObject
-from meshward.zerotrust.cache import once
 
 _HC = ("SEC-HARDCODED",)
 _REFS = ("https://owasp.org/www-community/vulnerabilities/Use_of_hard-coded_password",

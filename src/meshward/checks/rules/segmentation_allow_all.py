@@ -39,18 +39,20 @@ def allow_all_policy(ctx: ScanContext) -> Iterator[Hit]:
     seg = evaluate(inv)
     for pol in seg.policies:
         selected = seg.selected_pods(pol)
+        selected_names = ""
         for direction in DIRECTIONS:
             for r in pol.rules(direction) or []:
                 if r.ports is not None or not (r.allows_everyone or r.allows_all_pods):
                     continue
                 peer = "source" if direction == "ingress" else "destination"
+                selected_names = selected_names or names(sorted({p.workload.name for p in selected}))
                 scope = (f"every {peer}" if r.peers is None else
                          f"{r.peers_text()} ({'every outside address' if r.allows_everyone else 'every pod of the cluster'})")
                 cancels = [d.label for d in seg.default_deny(pol.namespace, direction)
                            if d is not pol] if pol.namespace else []
                 msg = (f"{pol.label} {direction} rule {r.index + 1} admits {scope} on every "
                        f"port: the {len(selected)} workload(s) it selects"
-                       f"{' (' + names(sorted({p.workload.name for p in selected})) + ')' if selected else ''}"
+                       f"{' (' + selected_names + ')' if selected else ''}"
                        f" get no {direction} restriction")
                 if cancels:
                     msg += f", cancelling the default deny of {names(cancels)}"

@@ -41,11 +41,12 @@ def reachable_from_everywhere(ctx: ScanContext) -> Iterator[Hit]:
     if not inv.workloads:
         return
     seg = evaluate(inv)
+    published = {name for name, svc in inv.services.items()
+                 if svc.exposure in (Exposure.PUBLIC, Exposure.NODE)}
     for pod in seg.pods:
         w = pod.workload
         svc_name = inv.service_name_of(w)
-        svc = inv.services.get(svc_name) if svc_name else None
-        public = svc is not None and svc.exposure in (Exposure.PUBLIC, Exposure.NODE)
+        public = svc_name in published
         if not seg.isolated(pod, "ingress"):
             users = [p for p in seg.policies_in(pod.namespace) if p.isolates("ingress")]
             if not users:
