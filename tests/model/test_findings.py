@@ -67,7 +67,7 @@ def test_config_ignores_with_reason_and_expiry(tmp_path: Path) -> None:
     result = scan([tmp_path], cfg, today=dt.date(2026, 6, 1), select=["MW101"])
     assert _active(result) == [("MW101", "b.yaml", 11)]
     assert result.notices == [
-        f"{tmp_path}/.meshward.yaml:6: ignore of MW101 expired on 2026-01-01 and no longer hides "
+        ".meshward.yaml:6: ignore of MW101 expired on 2026-01-01 and no longer hides "
         "findings (reason was: old exception)"]
     later = scan([tmp_path], cfg, today=dt.date(2027, 2, 1), select=["MW101"])
     assert _active(later) == [("MW101", "a.yaml", 11), ("MW101", "b.yaml", 11)]

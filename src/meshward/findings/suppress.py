@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,14 @@ class Suppressor:
     annotations: dict[str, str] = field(default_factory=dict)  # str(ResourceRef) -> value
     notices: list[str] = field(default_factory=list)
     _lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def _shown(self, path: str) -> str:
+        """A config file's path as the report shows it: relative to the scanned folder, so
+        reports (and baselines of them) do not depend on where the tree is checked out."""
+        try:
+            return os.path.relpath(Path(path).resolve(), self.root.resolve())
+        except ValueError:  # another drive
+            return path
 
     def _file_lines(self, path: str) -> list[str]:
         if path not in self._lines:
@@ -80,12 +89,12 @@ class Suppressor:
             if not ig.matches(f.rule_id, f.location.path, resource, f.service or ""):
                 continue
             if ig.expired(self.today):
-                note = (f"{ig.source}:{ig.line}: ignore of {ig.rule} expired on {ig.expires} "
+                note = (f"{self._shown(ig.source)}:{ig.line}: ignore of {ig.rule} expired on {ig.expires} "
                         f"and no longer hides findings (reason was: {ig.reason})")
                 if note not in self.notices:
                     self.notices.append(note)
                 continue
-            return f"config {ig.source}:{ig.line} ({ig.reason})"
+            return f"config {self._shown(ig.source)}:{ig.line} ({ig.reason})"
         return ""
 
     def apply(self, findings: Iterable[Finding]) -> list[Finding]:
