@@ -1,0 +1,202 @@
+"""One bounded, read-only conversation with an AWS account.
+
+Every request meshward sends goes through :class:`AwsCaller`: it creates the boto3 clients
+(standard configuration: profile, region, ``AWS_ENDPOINT_URL``, the credential chain), counts
+every request against a budget, follows pagination, and turns denied, throttled or failed calls
+into notices naming the call — the rest of the account is still read. Only ``Describe*``,
+``List*`` and ``Get*`` operations can be called (:data:`READ_ONLY_PREFIXES`): the loader cannot
+change the account even by mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+DEFAULT_MAX_CALLS: Final = 5000
+READ_ONLY_PREFIXES: Final = ("describe_", "list_", "get_")
+
+DENIED_CODES: Final = frozenset({
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
+    "AuthorizationError", "Forbidden", "403", "AuthFailure", "NotAuthorized",
+})
+THROTTLED_CODES: Final = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
+    "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "SlowDown",
+    "ProvisionedThroughputExceededException", "LimitExceededException",
+})
+CREDENTIAL_CODES: Final = frozenset({
+    "InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException",
+    "InvalidAccessKeyId", "SignatureDoesNotMatch", "IncompleteSignature", "InvalidToken",
+})
+
+
+class BudgetExhausted(Exception):
+    """The configured number of AWS calls has been spent."""
+
+
+class Absent(Exception):
+    """The call answered that the thing asked for does not exist (no policy, no lock...)."""
+
+
+class CredentialsProblem(Exception):
+    """No credentials, or credentials AWS refuses: nothing can be read."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    """What ``meshward scan --aws`` was told (``None`` means: the standard AWS configuration)."""
+
+    region: str | None = None
+    profile: str | None = None
+    max_calls: int = DEFAULT_MAX_CALLS
+
+
+@dataclass
+class CallRecord:
+    calls: int = 0
+    denied: list[str] = field(default_factory=list)  # "iam:ListRoles (AccessDenied)"
+    throttled: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # families not read: budget spent
+    operations: set[str] = field(default_factory=set)  # "iam:ListRoles", every call attempted
+
+
+def _op_name(method: str) -> str:
+    return "".join(part.capitalize() for part in method.split("_"))
+
+
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        if code:
+            return str(code)
+        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status:
+            return str(status)
+    return type(exc).__name__
+
+
+class AwsCaller:
+    """Clients, the call budget and the notices of one live read."""
+
+    def __init__(self, options: AwsOptions) -> None:
+        import boto3
+        import botocore.config
+
+        self.options = options
+        self.session = boto3.session.Session(profile_name=options.profile,
+                                             region_name=options.region)
+        self.region: str = self.session.region_name or ""
+        self._config = botocore.config.Config(
+            connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 4},
+            user_agent_extra="meshward")
+        self._clients: dict[str, Any] = {}
+        self.record = CallRecord()
+        self.account_id = ""
+        self.partition = "aws"
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            region = self.region or None
+            self._clients[service] = self.session.client(service, region_name=region,
+                                                         config=self._config)
+        return self._clients[service]
+
+    # -- calls ---------------------------------------------------------------------------------
+
+    def _spend(self) -> None:
+        if self.record.calls >= self.options.max_calls:
+            raise BudgetExhausted
+        self.record.calls += 1
+
+    def _classify(self, service: str, method: str, exc: Exception,
+                  absent_codes: frozenset[str]) -> Exception:
+        """Record what went wrong with one call; return the exception the collector sees."""
+        import botocore.exceptions as bx
+
+        label = f"{service}:{_op_name(method)}"
+        if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
+            return CredentialsProblem(
+                "AWS: no credentials found",
+                "set AWS_PROFILE (or --aws-profile) to a configured profile, or "
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`")
+        if isinstance(exc, bx.ProfileNotFound):
+            return CredentialsProblem(f"AWS: {exc}", "name a profile from ~/.aws/config")
+        code = _error_code(exc)
+        if code in absent_codes:
+            return Absent(code)
+        if code in CREDENTIAL_CODES:
+            return CredentialsProblem(
+                f"AWS: the credentials were refused ({code}) by {label}",
+                "refresh them (`aws sso login`, new session token) or set valid ones")
+        if code in DENIED_CODES:
+            self.record.denied.append(f"{label} ({code})")
+        elif code in THROTTLED_CODES:
+            self.record.throttled.append(f"{label} ({code})")
+        else:
+            detail = str(exc).splitlines()[0] if str(exc) else code
+            self.record.failed.append(f"{label} ({detail})")
+        return exc
+
+    def call(self, service: str, method: str, absent: frozenset[str] = frozenset(),
+             **kwargs: Any) -> dict[str, Any]:
+        """One read-only request. Raises :class:`Absent` for ``absent`` error codes."""
+        if not method.startswith(READ_ONLY_PREFIXES):
+            raise ValueError(f"{service}.{method} is not a read-only call")
+        self.record.operations.add(f"{service}:{_op_name(method)}")
+        self._spend()
+        try:
+            answer = getattr(self.client(service), method)(**kwargs)
+        except Exception as exc:
+            mapped = self._classify(service, method, exc, absent)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        return dict(answer)
+
+    def pages(self, service: str, method: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every page of a paginated read (one budgeted request per page)."""
+        if not method.startswith(READ_ONLY_PREFIXES):
+            raise ValueError(f"{service}.{method} is not a read-only call")
+        self.record.operations.add(f"{service}:{_op_name(method)}")
+        client = self.client(service)
+        if not client.can_paginate(method):
+            self._spend()
+            try:
+                answer = dict(getattr(client, method)(**kwargs))
+            except Exception as exc:
+                mapped = self._classify(service, method, exc, frozenset())
+                if mapped is exc:
+                    raise
+                raise mapped from exc
+            yield answer
+            return
+        paginator = client.get_paginator(method)
+        iterator = iter(paginator.paginate(**kwargs))
+        while True:
+            self._spend()
+            try:
+                page = next(iterator)
+            except StopIteration:
+                self.record.calls -= 1  # the end of the pages was known without a request
+                return
+            except Exception as exc:
+                mapped = self._classify(service, method, exc, frozenset())
+                if mapped is exc:
+                    raise
+                raise mapped from exc
+            yield dict(page)
+
+    def items(self, service: str, method: str, key: str, **kwargs: Any) -> list[Any]:
+        out: list[Any] = []
+        for page in self.pages(service, method, **kwargs):
+            out.extend(page.get(key) or [])
+        return out
