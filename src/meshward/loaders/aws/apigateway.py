@@ -149,8 +149,11 @@ def collect_v2(r: Reader) -> None:
                 }] if logs.get("DestinationArn") else [],
                 "tags": dict(st.get("Tags") or {}),
             }, "apigateway", f"apis/{aid}/stages/{sname}", sarn)
+        used: list[str] = []
         for route in r.listing("apigatewayv2", "get_routes", "Items", ApiId=aid) or []:
             key = str(route.get("RouteKey"))
+            if route.get("AuthorizerId") and route["AuthorizerId"] not in used:
+                used.append(str(route["AuthorizerId"]))
             r.add("aws_apigatewayv2_route", f"{name} {key}", {
                 "id": route.get("RouteId"), "api_id": aid, "route_key": key,
                 "authorization_type": route.get("AuthorizationType", "NONE"),
@@ -159,7 +162,10 @@ def collect_v2(r: Reader) -> None:
                 "authorization_scopes": list(route.get("AuthorizationScopes") or []),
                 "target": route.get("Target", ""),
             }, "apigateway", f"apis/{aid}/routes/{route.get('RouteId')}", "")
-        for au in r.listing("apigatewayv2", "get_authorizers", "Items", ApiId=aid) or []:
+        for auid in used:  # the authorizers routes use (what the rules judge)
+            au = r.get("apigatewayv2", "get_authorizer", ApiId=aid, AuthorizerId=auid)
+            if not au:
+                continue
             jwt = au.get("JwtConfiguration") or {}
             r.add("aws_apigatewayv2_authorizer", f"{name}/{au.get('Name')}", {
                 "id": au.get("AuthorizerId"), "api_id": aid, "name": au.get("Name"),
@@ -168,7 +174,7 @@ def collect_v2(r: Reader) -> None:
                 "authorizer_uri": au.get("AuthorizerUri", ""),
                 "jwt_configuration": [{"audience": list(jwt.get("Audience") or []),
                                        "issuer": jwt.get("Issuer", "")}] if jwt else [],
-            }, "apigateway", f"apis/{aid}/authorizers/{au.get('AuthorizerId')}", "")
+            }, "apigateway", f"apis/{aid}/authorizers/{auid}", "")
         for integ in r.listing("apigatewayv2", "get_integrations", "Items", ApiId=aid) or []:
             iid = str(integ.get("IntegrationId"))
             r.add("aws_apigatewayv2_integration", f"{name}/{iid}", {

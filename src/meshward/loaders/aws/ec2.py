@@ -62,6 +62,14 @@ def decode_user_data(value: str | None) -> str | None:
     return raw.decode("utf-8", errors="replace")
 
 
+def _groups(inst: dict[str, Any]) -> list[str]:
+    """The instance's security groups (its own list, else its network interfaces')."""
+    found = [str(g["GroupId"]) for g in inst.get("SecurityGroups") or [] if g.get("GroupId")]
+    for eni in inst.get("NetworkInterfaces") or []:
+        found.extend(str(g["GroupId"]) for g in eni.get("Groups") or [] if g.get("GroupId"))
+    return list(dict.fromkeys(found))
+
+
 def instance(inst: dict[str, Any], user_data: Any) -> dict[str, Any]:
     meta = inst.get("MetadataOptions") or {}
     profile = (inst.get("IamInstanceProfile") or {}).get("Arn")
@@ -70,7 +78,7 @@ def instance(inst: dict[str, Any], user_data: Any) -> dict[str, Any]:
         "ami": inst.get("ImageId"),
         "instance_type": inst.get("InstanceType"),
         "subnet_id": inst.get("SubnetId"),
-        "vpc_security_group_ids": [str(g["GroupId"]) for g in inst.get("SecurityGroups") or []],
+        "vpc_security_group_ids": _groups(inst),
         "associate_public_ip_address": bool(inst.get("PublicIpAddress")),
         "public_ip": inst.get("PublicIpAddress") or "",
         "private_ip": inst.get("PrivateIpAddress") or "",

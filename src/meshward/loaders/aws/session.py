@@ -10,6 +10,7 @@ change the account even by mistake.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -65,11 +66,26 @@ class CallRecord:
     throttled: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # families not read: budget spent
-    operations: set[str] = field(default_factory=set)  # "iam:ListRoles", every call attempted
+    operations: set[tuple[str, str]] = field(default_factory=set)  # every (client, method) sent
 
 
-def _op_name(method: str) -> str:
-    return "".join(part.capitalize() for part in method.split("_"))
+def _label(service: str, method: str) -> str:
+    """How notices name a call: the IAM action it needs (``iam:ListRoles``)."""
+    from meshward.loaders.aws.permissions import CALLS
+
+    action = CALLS.get((service, method))
+    if action is None:
+        return f"{service}:{method}"
+    if action == "apigateway:GET":
+        return f"apigateway:GET ({'/'.join(p.capitalize() for p in method.split('_'))})"
+    return action
+
+
+def _check(service: str, method: str) -> None:
+    from meshward.loaders.aws.permissions import CALLS
+
+    if (service, method) not in CALLS or not method.startswith(READ_ONLY_PREFIXES):
+        raise ValueError(f"{service}.{method} is not one of the documented read-only calls")
 
 
 def _error_code(exc: Exception) -> str:
@@ -92,12 +108,18 @@ class AwsCaller:
         import botocore.config
 
         self.options = options
-        self.session = boto3.session.Session(profile_name=options.profile,
-                                             region_name=options.region)
+        # AWS_REGION first, as the AWS CLI v2 and the other SDKs do (botocore reads only
+        # AWS_DEFAULT_REGION and the profile)
+        region = options.region or os.environ.get("AWS_REGION") or None
+        self.session = boto3.session.Session(profile_name=options.profile, region_name=region)
         self.region: str = self.session.region_name or ""
+        # retries: the standard mode (which backs off on throttling), unless the standard
+        # configuration (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, the profile) says otherwise
+        configured = ("AWS_MAX_ATTEMPTS" in os.environ or "AWS_RETRY_MODE" in os.environ
+                      or self.session._session.get_config_variable("max_attempts") is not None)
         self._config = botocore.config.Config(
-            connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 4},
-            user_agent_extra="meshward")
+            connect_timeout=5, read_timeout=30, user_agent_extra="meshward",
+            retries=None if configured else {"mode": "standard", "max_attempts": 4})
         self._clients: dict[str, Any] = {}
         self.record = CallRecord()
         self.account_id = ""
@@ -122,7 +144,7 @@ class AwsCaller:
         """Record what went wrong with one call; return the exception the collector sees."""
         import botocore.exceptions as bx
 
-        label = f"{service}:{_op_name(method)}"
+        label = _label(service, method)
         if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
             return CredentialsProblem(
                 "AWS: no credentials found",
@@ -149,9 +171,8 @@ class AwsCaller:
     def call(self, service: str, method: str, absent: frozenset[str] = frozenset(),
              **kwargs: Any) -> dict[str, Any]:
         """One read-only request. Raises :class:`Absent` for ``absent`` error codes."""
-        if not method.startswith(READ_ONLY_PREFIXES):
-            raise ValueError(f"{service}.{method} is not a read-only call")
-        self.record.operations.add(f"{service}:{_op_name(method)}")
+        _check(service, method)
+        self.record.operations.add((service, method))
         self._spend()
         try:
             answer = getattr(self.client(service), method)(**kwargs)
@@ -164,9 +185,8 @@ class AwsCaller:
 
     def pages(self, service: str, method: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Every page of a paginated read (one budgeted request per page)."""
-        if not method.startswith(READ_ONLY_PREFIXES):
-            raise ValueError(f"{service}.{method} is not a read-only call")
-        self.record.operations.add(f"{service}:{_op_name(method)}")
+        _check(service, method)
+        self.record.operations.add((service, method))
         client = self.client(service)
         if not client.can_paginate(method):
             self._spend()
