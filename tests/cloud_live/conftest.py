@@ -74,18 +74,23 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
         proc.kill()
 
 
-@pytest.fixture
-def aws_env(moto_server: Moto, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Moto:
-    """The process environment of a user whose AWS configuration names the moto server."""
+def use_moto(mp: pytest.MonkeyPatch, server: Moto, home: Path) -> None:
+    """The environment of a user whose standard AWS configuration names the moto server."""
     for key in list(os.environ):
         if key.startswith("AWS_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAMESHWARDTEST0001")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "meshward-test-secret")
-    monkeypatch.setenv("AWS_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    moto_server.reset()
+            mp.delenv(key)
+    mp.setenv("AWS_ENDPOINT_URL", server.url)
+    mp.setenv("AWS_ACCESS_KEY_ID", "AKIAMESHWARDTEST0001")
+    mp.setenv("AWS_SECRET_ACCESS_KEY", "meshward-test-secret")
+    mp.setenv("AWS_REGION", REGION)
+    mp.setenv("AWS_CONFIG_FILE", str(home / "no-config"))
+    mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "no-credentials"))
+    mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    server.reset()
+
+
+@pytest.fixture
+def aws_env(moto_server: Moto, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Moto:
+    """A fresh moto account, named by this test's AWS environment."""
+    use_moto(monkeypatch, moto_server, tmp_path)
     return moto_server

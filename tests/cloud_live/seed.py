@@ -276,3 +276,22 @@ def seed_services(ids: dict[str, str]) -> None:
     eks.create_cluster(name="bad-public-eks", roleArn=f"arn:aws:iam::{account}:role/good-task",
                        resourcesVpcConfig={"subnetIds": subnets, "endpointPublicAccess": True,
                                            "endpointPrivateAccess": False})
+
+
+def seed_throttled_stage(ids: dict[str, str]) -> None:
+    """A second REST API whose stage has throttling and a usage plan: the correct twin."""
+    apigw = client("apigateway")
+    api = apigw.create_rest_api(name="good-rest")
+    ids["good_rest_api"] = api["id"]
+    root = apigw.get_resources(restApiId=api["id"])["items"][0]["id"]
+    apigw.put_method(restApiId=api["id"], resourceId=root, httpMethod="GET",
+                     authorizationType="AWS_IAM")
+    apigw.put_integration(restApiId=api["id"], resourceId=root, httpMethod="GET", type="MOCK")
+    dep = apigw.create_deployment(restApiId=api["id"])["id"]
+    apigw.create_stage(restApiId=api["id"], stageName="prod", deploymentId=dep)
+    apigw.update_stage(restApiId=api["id"], stageName="prod", patchOperations=[
+        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100"},
+        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "200"}])
+    plan = apigw.create_usage_plan(name="partners", apiStages=[
+        {"apiId": api["id"], "stage": "prod"}], throttle={"burstLimit": 20, "rateLimit": 10.0})
+    ids["usage_plan"] = plan["id"]

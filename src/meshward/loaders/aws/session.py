@@ -77,7 +77,7 @@ def _label(service: str, method: str) -> str:
     if action is None:
         return f"{service}:{method}"
     if action == "apigateway:GET":
-        return f"apigateway:GET ({'/'.join(p.capitalize() for p in method.split('_'))})"
+        return f"apigateway:GET ({''.join(p.capitalize() for p in method.split('_'))})"
     return action
 
 
