@@ -21,6 +21,7 @@ from meshward.findings.finding import Finding
 from meshward.findings.suppress import IGNORE_ANNOTATION, Suppressor
 from meshward.loaders.kubernetes import build_workload
 from meshward.loaders.walk import load_tree
+from meshward.model.cloud_services import build_cloud_services
 from meshward.model.edges import build_graph
 from meshward.model.graph import ServiceGraph
 from meshward.model.inventory import Inventory
@@ -59,6 +60,7 @@ def load_inventory(paths: Iterable[Path], config: Config, aws: AwsOptions | None
         inv.notices.extend(n for n in tree.notices if n not in inv.notices)
         inv.files_read += tree.files_read
         inv.text_files.extend(tree.text_files)
+        inv.cloud_resources.extend(tree.cloud_resources)
     if aws is not None:
         _load_aws(inv, aws)
     inv.invalidate()
@@ -67,6 +69,7 @@ def load_inventory(paths: Iterable[Path], config: Config, aws: AwsOptions | None
         if w is not None:
             inv.workloads.append(w)
     build_services(inv)
+    build_cloud_services(inv)
     return inv
 
 

@@ -12,7 +12,7 @@ from meshward.findings.finding import Severity
 from meshward.practices import PRACTICES
 from tests.conftest import REPO
 
-ID = re.compile(r"^MW(P\d{2}|\d{3})$")
+ID = re.compile(r"^MW(P\d{2}|C\d{2}|\d{3})$")
 
 
 @pytest.mark.parametrize("r", all_rules(), ids=lambda r: r.id)

@@ -40,7 +40,8 @@ class Hit:
 
 CheckFn = Callable[["ScanContext"], Iterable[Hit]]
 
-TARGETS = frozenset({"kubernetes", "compose", "dockerfile", "graph", "files", "catalog"})
+TARGETS = frozenset({"kubernetes", "compose", "dockerfile", "graph", "files", "catalog",
+                     "cloud"})
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pathspec
 
 from meshward.errors import InputError
-from meshward.loaders import compose, dockerfile, kubernetes, kustomize
+from meshward.loaders import compose, dockerfile, kubernetes, kustomize, terraform, terraform_plan
 from meshward.loaders.interface import LoadResult, SourceFile
 from meshward.loaders.yamlsrc import Document
+from meshward.model.cloud import CloudResource
 from meshward.model.kubernetes import K8sObject
 from meshward.model.source import Location, YMap, YSeq, set_line
 
@@ -32,6 +33,7 @@ _TEMPLATE = re.compile(r"\{\{-?\s*(?:[.$]|[a-zA-Z_]+\b|/\*)")
 class TreeLoad(LoadResult):
     files_read: int = 0
     text_files: list[str] = field(default_factory=list)
+    cloud_resources: list[CloudResource] = field(default_factory=list)
 
 
 def _ignore_spec(root: Path, extra: list[str]) -> pathspec.PathSpec:  # type: ignore[type-arg]
@@ -131,6 +133,8 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
     plan = kustomize.plan(base, files, out)
     parsed: dict[str, tuple[SourceFile, list[Document]]] = {}
     templated: dict[str, int] = {}
+    tf_sources: list[SourceFile] = []
+    plans: list[SourceFile] = []
     for path in files:
         name = shown(path)
         lower = path.name.lower()
@@ -143,6 +147,12 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
         out.files_read += 1
         out.text_files.append(name)
         src = SourceFile(name, text, str(path))
+        if terraform.is_terraform_name(name):
+            tf_sources.append(src)
+            continue
+        if lower.endswith(".json") and terraform_plan.looks_like_plan(text):
+            plans.append(src)
+            continue
         if dockerfile.is_dockerfile_name(name) or (
                 not is_yaml and ("." not in lower or dockerfile.is_dockerfile_variant(name))
                 and dockerfile.looks_like_dockerfile(text)):
@@ -181,6 +191,11 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
         ns = plan.namespaces.get(src.abs_path, "default")
         out.extend(kubernetes.load_documents(src, docs, ns))
     _render_kustomizations(plan, shown, out)
+    if tf_sources or plans:
+        cloud = terraform_plan.load_all(tf_sources, plans)
+        out.cloud_resources.extend(cloud.resources)
+        out.errors.extend(cloud.errors)
+        out.notices.extend(n for n in cloud.notices if n not in out.notices)
     return out
 
 

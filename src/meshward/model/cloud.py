@@ -54,6 +54,7 @@ class CloudResource:
     address: str = ""  # "module.net.aws_security_group.web", or the ARN when live
     provider: str = ""  # "aws", "azurerm", "google"...
     attribute_lines: dict[str, int] = field(default_factory=dict)  # top-level attribute -> line
+    block_lines: dict[str, list[int]] = field(default_factory=dict)  # nested block -> each line
 
     @property
     def ref(self) -> str:
@@ -61,3 +62,27 @@ class CloudResource:
 
     def line_of(self, attribute: str) -> int:
         return self.attribute_lines.get(attribute, self.location.line)
+
+    def at(self, attribute: str, index: int | None = None) -> Location:
+        """Where an attribute (or the ``index``-th nested block of that name) is written."""
+        lines = self.block_lines.get(attribute, [])
+        if index is not None and 0 <= index < len(lines):
+            return Location(self.location.path, lines[index])
+        return Location(self.location.path, self.line_of(attribute))
+
+    def get(self, attribute: str, default: Any = None) -> Any:
+        return self.attributes.get(attribute, default)
+
+    def blocks(self, name: str) -> list[dict[str, Any]]:
+        """The nested blocks ``name`` as a list of mappings (one mapping is a list of one)."""
+        return blocks_of(self.attributes, name)
+
+
+def blocks_of(attributes: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """Nested blocks of a mapping: Terraform JSON may write one block as a bare object."""
+    value = attributes.get(name)
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, dict)]
+    return []

@@ -146,6 +146,9 @@ def build_graph(inv: Inventory) -> ServiceGraph:
                     if target and target != svc.name:
                         graph.add(svc.name, target, Evidence(key, cs.at(key), f"{key}: {dep}",
                                                              Confidence.MEDIUM))
+    from meshward.model.cloud_edges import add_cloud_edges
+
+    add_cloud_edges(inv, graph)
     _external_edges(inv, graph)
     _istio_edges(inv, graph, resolver)
     return graph

@@ -60,6 +60,7 @@ class Service:
     k8s_services: list[K8sObject] = field(default_factory=list)
     dns_names: set[str] = field(default_factory=set)
     owners: dict[str, str] = field(default_factory=dict)
+    cloud_resources: list[CloudResource] = field(default_factory=list)  # ECS, Lambda, RDS...
 
     @property
     def images(self) -> list[str]:

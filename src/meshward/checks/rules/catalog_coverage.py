@@ -20,6 +20,11 @@ def _where(ctx: ScanContext, svc: Service) -> tuple[Location, ResourceRef]:
     if svc.workloads:
         w = min(svc.workloads, key=lambda w: w.obj.location)
         return w.obj.at("metadata", "name"), w.ref
+    if not svc.compose_services and svc.cloud_resources:
+        from meshward.checks.rules.cloud_common import cloud_ref
+
+        r = min(svc.cloud_resources, key=lambda r: r.location)
+        return r.location, cloud_ref(r)
     cs = min(svc.compose_services, key=lambda c: c.location)
     for cf in ctx.inventory.compose_files:
         if any(other is cs for other in cf.services):

@@ -1,0 +1,163 @@
+"""MWC30-MWC32: cloud secrets: identities that can read every secret, literal secrets in task
+definitions, Lambda environments and user_data, secrets not taken from a secret manager."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from meshward.checks.context import ScanContext
+from meshward.checks.registry import Hit, rule
+from meshward.checks.rules.cloud_common import (
+    facts,
+    grants,
+    hit,
+    holders_text,
+    policies,
+    resources,
+    statements,
+)
+from meshward.findings.finding import Confidence, Severity
+from meshward.model.cloud import CloudResource, is_unknown
+from meshward.model.source import Location
+
+SECRET_READS = ("secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters",
+                "ssm:GetParametersByPath", "kms:Decrypt")
+_ALL_SECRETS = ("*", "arn:aws:secretsmanager:*:*:secret:*", "arn:aws:ssm:*:*:parameter/*",
+                "arn:aws:kms:*:*:key/*")
+MANAGER_PREFIXES = ("arn:aws:secretsmanager:", "arn:aws:ssm:", "{{resolve:")
+
+
+@rule(
+    id="MWC30",
+    title="Identity can read every secret",
+    severity=Severity.HIGH,
+    practices=("SEC-LEASTPRIV", "AUTH-IAM"),
+    targets=("cloud",),
+    cwe="CWE-269",
+    references=("https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html",),
+    rationale=(
+        "`secretsmanager:GetSecretValue`, `ssm:GetParameter*` or `kms:Decrypt` on `*` (or "
+        "through `*`/`secretsmanager:*`) lets one service read every other service's secrets: "
+        "a single compromise leaks them all."
+    ),
+    remediation="Scope the statement to the service's own secret ARNs (a name prefix per service) "
+                "and its own KMS key.",
+    example_fail=('statement {\n  actions   = ["secretsmanager:GetSecretValue"]\n'
+                  '  resources = ["*"]\n}'),
+    example_pass=('statement {\n  actions   = ["secretsmanager:GetSecretValue"]\n'
+                  '  resources = [aws_secretsmanager_secret.orders_db.arn]\n}'),
+)
+def reads_all_secrets(ctx: ScanContext) -> Iterator[Hit]:
+    for pol in policies(ctx):
+        for st in statements(pol.document) or []:
+            if not any(r in _ALL_SECRETS for r in st.resources):
+                continue
+            allowed = [a for a in SECRET_READS if grants(st, a)]
+            if allowed:
+                yield hit(ctx, pol.resource, f"{pol.resource.ref} allows {', '.join(allowed)} on "
+                          f"every secret; held by {holders_text(ctx, pol.holders)}",
+                          pol.location, f"{', '.join(allowed)} on *",
+                          key=f"{pol.resource.ref}:{pol.index}:{st.sid}:{','.join(allowed)}")
+
+
+def _env_sources(ctx: ScanContext) -> Iterator[tuple[CloudResource, str, str, Any, Location]]:
+    """``(resource, what, name, value, where)`` of every environment value of a cloud workload."""
+    from meshward.model.cloud_facts import containers
+
+    f = facts(ctx)
+    seen: set[int] = set()
+    for task in resources(ctx, "aws_ecs_task_definition"):
+        seen.add(id(task))
+        for c in containers(task):
+            for ev in c.get("environment") or []:
+                if isinstance(ev, dict) and isinstance(ev.get("name"), str):
+                    yield (task, f"container {c.get('name', '?')}", str(ev["name"]),
+                           ev.get("value"), task.at("container_definitions"))
+    for w in f.workloads:
+        if w.resource.type == "aws_lambda_function":
+            for name, value, where in w.env_values:
+                yield w.resource, "environment", name, value, where
+
+
+@rule(
+    id="MWC31",
+    title="Literal secret in a task definition, Lambda environment or user_data",
+    severity=Severity.HIGH,
+    practices=("SEC-HARDCODED", "SEC-MANAGER"),
+    targets=("cloud",),
+    cwe="CWE-798",
+    references=("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html",),
+    rationale=(
+        "Environment values of ECS task definitions and Lambda functions, and EC2 user_data, "
+        "are stored in clear in Terraform state, plans, the console and DescribeTaskDefinition "
+        "answers: anyone with read access to the account or the state file sees them. Values "
+        "are judged by meshward's secrets engine (known token formats, secret-named variables "
+        "with real-looking values); findings show only a redacted prefix."
+    ),
+    remediation=(
+        "Store the value in Secrets Manager or SSM Parameter Store and reference it: ECS "
+        "`secrets = [{ name, valueFrom = <secret ARN> }]`, Lambda reading it at start-up "
+        "(or the Parameters and Secrets extension), user_data fetching it with the instance "
+        "role. Rotate the exposed value."
+    ),
+    example_fail=('environment = [{ name = "DB_PASSWORD", value = "<a real password>" }]'),
+    example_pass=('secrets = [{ name = "DB_PASSWORD",\n'
+                  '  valueFrom = aws_secretsmanager_secret.db.arn }]'),
+)
+def literal_secrets(ctx: ScanContext) -> Iterator[Hit]:
+    from meshward.secrets.scanner import scan_text
+
+    for res, what, name, value, where in _env_sources(ctx):
+        if not isinstance(value, str) or not value:
+            continue
+        for m in scan_text("task.env", f"{name}={value}\n").matches:
+            yield hit(ctx, res, f"{res.ref} {what}: {name} holds a literal {m.title} "
+                      f"({m.redacted})", where, f"{name}={m.redacted}",
+                      key=f"{res.ref}:{name}:{m.digest}",
+                      confidence=m.confidence)
+    for res in resources(ctx, "aws_instance", "aws_launch_template", "aws_launch_configuration"):
+        data = res.get("user_data")
+        text = data if isinstance(data, str) else (
+            str(getattr(data, "expression", "")) if is_unknown(data) else "")
+        if not text:
+            continue
+        for m in scan_text("user_data.sh", text).matches:
+            yield hit(ctx, res, f"{res.ref} user_data line {m.line} holds a literal {m.title} "
+                      f"({m.redacted})", res.at("user_data"), f"{m.key or 'value'}={m.redacted}",
+                      key=f"{res.ref}:user_data:{m.digest}", confidence=m.confidence)
+
+
+@rule(
+    id="MWC32",
+    title="Secret passed as a plain environment variable instead of a secret manager reference",
+    severity=Severity.MEDIUM,
+    practices=("SEC-MANAGER",),
+    targets=("cloud",),
+    confidence=Confidence.MEDIUM,
+    cwe="CWE-522",
+    references=("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",),
+    rationale=(
+        "A secret-named variable (PASSWORD, TOKEN, API_KEY...) set in `environment` is copied "
+        "in clear into the task definition or function configuration, even when Terraform "
+        "reads it from a secret (`aws_secretsmanager_secret_version...secret_string`). ECS "
+        "`secrets` with `valueFrom` and an ARN keep it in the manager."
+    ),
+    remediation="Move it to the container's `secrets` list (`valueFrom` = Secrets Manager or SSM "
+                "ARN); for Lambda, pass the secret's ARN and read it at run time.",
+    example_fail='environment = [{ name = "API_TOKEN", value = var.api_token }]',
+    example_pass='secrets = [{ name = "API_TOKEN", valueFrom = aws_ssm_parameter.api_token.arn }]',
+)
+def secret_not_managed(ctx: ScanContext) -> Iterator[Hit]:
+    from meshward.secrets.filters import is_secret_key
+
+    for res, what, name, value, where in _env_sources(ctx):
+        if not is_secret_key(name) or value in (None, ""):
+            continue
+        if isinstance(value, str) and value.startswith(MANAGER_PREFIXES):
+            continue
+        shown = (f"from {getattr(value, 'expression', '')}" if is_unknown(value)
+                 else "as a literal")
+        yield hit(ctx, res, f"{res.ref} {what}: {name} is set in clear {shown}, not from a "
+                  "secret manager reference", where, f"{name} in environment",
+                  key=f"{res.ref}:{name}")

@@ -1,0 +1,292 @@
+"""Terraform source (``*.tf``, ``*.tf.json``) into :class:`CloudResource` objects.
+
+Each folder of ``.tf`` files is a module; folders no other module calls (``source = "./..."``)
+are root modules, evaluated with their variable defaults, ``terraform.tfvars`` and
+``*.auto.tfvars``. Module calls in the tree are followed with their inputs; ``count``,
+``for_each`` and ``dynamic`` blocks are expanded when their collection is literal, and kept as
+one instance with unknown values otherwise. Every resource keeps its file and line, and the
+line of each attribute and nested block.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from meshward.errors import InputError
+from meshward.loaders.hcl import Attr, Block, HclFile, parse_hcl, parse_json_config
+from meshward.loaders.interface import SourceFile
+from meshward.loaders.terraform_eval import Scope, evaluate, known
+from meshward.model.cloud import CloudResource, is_unknown, unknown
+from meshward.model.source import Location
+
+TF_SUFFIXES = (".tf", ".tf.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+META_ARGS = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner",
+                       "connection"})
+MAX_INSTANCES = 50  # count/for_each expanded up to this many instances; beyond, one instance
+MAX_MODULE_DEPTH = 20
+KNOWN_PROVIDERS = frozenset({"aws", "azurerm", "google"})
+
+
+def is_terraform_name(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(TF_SUFFIXES) or lower.endswith(TFVARS_SUFFIXES)
+
+
+@dataclass
+class TerraformLoad:
+    resources: list[CloudResource] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def notice(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+
+@dataclass
+class _Module:
+    folder: str
+    abs_dir: str
+    files: list[HclFile] = field(default_factory=list)
+    tfvars: list[HclFile] = field(default_factory=list)
+
+    def blocks(self, type_: str) -> list[Block]:
+        return [b for f in self.files for b in f.blocks if b.type == type_]
+
+
+def _folder(path: str) -> str:
+    parent = posixpath.dirname(path)
+    return parent or "."
+
+
+def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
+    """Parse every Terraform file and evaluate each root module (with the modules it calls)."""
+    out = TerraformLoad()
+    modules: dict[str, _Module] = {}
+    for src in sources:
+        lower = src.path.lower()
+        folder = _folder(src.path)
+        mod = modules.setdefault(folder, _Module(folder, str(Path(src.abs_path).parent)
+                                                 if src.abs_path else ""))
+        if lower.endswith(".json"):
+            parsed, error = parse_json_config(src.path, src.text)
+        else:
+            parsed, error = parse_hcl(src.path, src.text, src.abs_path)
+        if error is not None:
+            out.errors.append(error)
+        if parsed is None:
+            continue
+        if lower.endswith(TFVARS_SUFFIXES):
+            mod.tfvars.append(parsed)
+        else:
+            mod.files.append(parsed)
+    called: set[str] = set()
+    for folder, mod in modules.items():
+        for call in mod.blocks("module"):
+            target = _local_source(folder, call)
+            if target is not None and target != folder:
+                called.add(target)
+    for folder in sorted(modules):
+        mod = modules[folder]
+        if mod.files and folder not in called:
+            env = f"terraform:{folder}"
+            _instantiate(mod, modules, None, "", env, out, [folder])
+    return out
+
+
+def _local_source(folder: str, call: Block) -> str | None:
+    attr = call.attrs.get("source")
+    value = evaluate(attr, Scope(folder)) if attr is not None else None
+    if not isinstance(value, str) or not value.startswith(("./", "../")):
+        return None
+    return posixpath.normpath(posixpath.join(folder, value))
+
+
+def _variables(mod: _Module, inputs: dict[str, Any] | None, out: TerraformLoad) -> dict[str, Any]:
+    empty = Scope(mod.folder, mod.abs_dir)
+    values: dict[str, Any] = {}
+    for block in mod.blocks("variable"):
+        if not block.labels:
+            continue
+        name = block.labels[0]
+        default = block.attrs.get("default")
+        values[name] = evaluate(default, empty) if default is not None else unknown(f"var.{name}")
+    if inputs is not None:
+        values.update({k: v for k, v in inputs.items() if k in values or not values})
+        return values
+    auto = [f for f in mod.tfvars if Path(f.path).name in ("terraform.tfvars",
+                                                          "terraform.tfvars.json")
+            or Path(f.path).name.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    others = [f for f in mod.tfvars if f not in auto]
+    chosen = sorted(auto, key=lambda f: f.path)
+    if len(others) == 1:
+        chosen.append(others[0])
+        out.notice(f"{others[0].path}: applied as the variable file of {mod.folder} "
+                   "(the only one besides auto-loaded files)")
+    elif others:
+        names = ", ".join(sorted(f.path for f in others))
+        out.notice(f"{mod.folder}: several variable files ({names}); none applied beyond "
+                   "terraform.tfvars/*.auto.tfvars: plan with one and scan `terraform show -json`")
+    for f in chosen:
+        for name, attr in f.attrs.items():
+            values[name] = evaluate(attr, empty)
+    return values
+
+
+def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, Any] | None,
+                 prefix: str, env: str, out: TerraformLoad, stack: list[str]) -> None:
+    scope = Scope(mod.folder, mod.abs_dir, prefix, _variables(mod, inputs, out))
+    for block in mod.blocks("locals"):
+        scope.locals.update(block.attrs)
+    for block in mod.blocks("data"):
+        if len(block.labels) >= 2:
+            scope.data[(block.labels[0], block.labels[1])] = block
+    for block in mod.blocks("resource"):
+        if len(block.labels) < 2:
+            out.errors.append(InputError(block.path, block.line,
+                                         "resource block needs a type and a name"))
+            continue
+        _resources(block, scope, env, out)
+    for call in mod.blocks("module"):
+        name = call.labels[0] if call.labels else "?"
+        target = _local_source(mod.folder, call)
+        if target is None:
+            src = call.attrs.get("source")
+            shown = evaluate(src, scope) if src is not None else "?"
+            out.notice(f"{call.path}:{call.line}: module {name} (source {shown}) is not in the "
+                       "scanned tree: not followed (scan its code or a plan)")
+            continue
+        child = modules.get(target)
+        if child is None or not child.files:
+            out.notice(f"{call.path}:{call.line}: module {name} source {target} has no .tf "
+                       "files in the scanned tree: not followed")
+            continue
+        if target in stack or len(stack) > MAX_MODULE_DEPTH:
+            out.errors.append(InputError(call.path, call.line,
+                                         f"module {name} calls itself (cycle): not followed"))
+            continue
+        inputs = {k: evaluate(a, scope) for k, a in call.attrs.items()
+                  if k not in ("source", "version", "count", "for_each", "providers",
+                               "depends_on")}
+        _instantiate(child, modules, inputs, f"{prefix}module.{name}.", env, out,
+                     [*stack, target])
+
+
+def _instances(block: Block, scope: Scope, out: TerraformLoad) -> list[tuple[str, Scope]] | None:
+    """``(address suffix, scope)`` per instance; ``None`` when count resolves to zero."""
+    count_attr = block.attrs.get("count")
+    each_attr = block.attrs.get("for_each")
+    if count_attr is not None:
+        count = evaluate(count_attr, scope)
+        if isinstance(count, int) and not isinstance(count, bool):
+            if count <= 0:
+                return None
+            if count <= MAX_INSTANCES:
+                return [(f"[{i}]", scope.with_iterator("count", {"index": i}))
+                        for i in range(count)]
+        return [("", scope)]
+    if each_attr is not None:
+        each = evaluate(each_attr, scope)
+        items: list[tuple[str, Any]] | None = None
+        if isinstance(each, dict) and known(each):
+            items = [(str(k), v) for k, v in each.items()]
+        elif isinstance(each, list) and all(isinstance(v, str) for v in each):
+            items = [(v, v) for v in each]
+        if items is not None and len(items) <= MAX_INSTANCES:
+            if not items:
+                return None
+            return [(f'["{k}"]', scope.with_iterator("each", {"key": k, "value": v}))
+                    for k, v in items]
+        return [("", scope)]
+    return [("", scope)]
+
+
+def _resources(block: Block, scope: Scope, env: str, out: TerraformLoad) -> None:
+    rtype, name = block.labels[0], block.labels[1]
+    instances = _instances(block, scope, out)
+    if instances is None:
+        return
+    for suffix, inst_scope in instances:
+        attributes, lines, block_lines = _body(block, inst_scope, 0)
+        provider = rtype.split("_", 1)[0]
+        out.resources.append(CloudResource(
+            type=rtype, name=name, attributes=attributes, location=Location(block.path, block.line),
+            environment=env, address=f"{scope.prefix}{rtype}.{name}{suffix}", provider=provider,
+            attribute_lines=lines, block_lines=block_lines))
+
+
+def _body(block: Block, scope: Scope, depth: int
+          ) -> tuple[dict[str, Any], dict[str, int], dict[str, list[int]]]:
+    attributes: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    block_lines: dict[str, list[int]] = defaultdict(list)
+    for key, attr in block.attrs.items():
+        if depth == 0 and key in META_ARGS:
+            continue
+        attributes[key] = evaluate(attr, scope)
+        lines[key] = attr.line
+    if depth > 30:
+        return attributes, lines, dict(block_lines)
+    for child in block.blocks:
+        if depth == 0 and child.type in META_ARGS:
+            continue
+        if child.type == "dynamic" and child.labels:
+            for value in _dynamic(child, scope, depth):
+                attributes.setdefault(child.labels[0], []).append(value)
+                block_lines[child.labels[0]].append(child.line)
+                lines.setdefault(child.labels[0], child.line)
+            continue
+        value, _, _ = _body(child, scope, depth + 1)
+        existing = attributes.setdefault(child.type, [])
+        if isinstance(existing, list):
+            existing.append(value)
+        block_lines[child.type].append(child.line)
+        lines.setdefault(child.type, child.line)
+    return attributes, lines, dict(block_lines)
+
+
+def _dynamic(block: Block, scope: Scope, depth: int) -> list[dict[str, Any]]:
+    """A ``dynamic`` block: one nested block per element when the collection is literal."""
+    label = block.labels[0]
+    iterator_attr = block.attrs.get("iterator")
+    iterator = label
+    if iterator_attr is not None and not isinstance(iterator_attr.expr, type(None)):
+        named = _bare_word(iterator_attr)
+        iterator = named or label
+    content = next((b for b in block.blocks if b.type == "content"), None)
+    if content is None:
+        return []
+    each_attr = block.attrs.get("for_each")
+    each = evaluate(each_attr, scope) if each_attr is not None else unknown()
+    items: list[tuple[Any, Any]] | None = None
+    if isinstance(each, dict) and known(each):
+        items = list(each.items())
+    elif isinstance(each, list) and known(each):
+        items = list(enumerate(each))
+    if items is None or len(items) > MAX_INSTANCES:
+        inner = scope.with_iterator(iterator, unknown(f"{iterator}.value"))
+        value, _, _ = _body(content, inner, depth + 1)
+        return [value]
+    out: list[dict[str, Any]] = []
+    for key, item in items:
+        inner = scope.with_iterator(iterator, {"key": key, "value": item})
+        value, _, _ = _body(content, inner, depth + 1)
+        out.append(value)
+    return out
+
+
+def _bare_word(attr: Attr) -> str:
+    from meshward.loaders.terraform_eval import source_text
+
+    text = attr.text
+    if not text:
+        return source_text(attr.expr)
+    value = evaluate(attr, Scope("."))
+    if is_unknown(value):
+        return str(getattr(value, "expression", "")).strip()
+    return str(value)

@@ -1,0 +1,574 @@
+"""Evaluate Terraform expressions as far as they are literal; the rest stays ``unknown(expr)``.
+
+Variables (defaults, tfvars, module inputs), locals, ``path.module``, dynamic block iterators,
+a few pure functions (``jsonencode``, ``merge``, ``concat``, ``lower``...) and
+``data.aws_iam_policy_document`` are resolved. References to other resources, data sources,
+module outputs, ``count.index``/``each`` and unknown functions are kept as unknown, with their
+source text, so rules and graph edges can still read what they refer to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lark import Token, Tree
+
+from meshward.loaders.hcl import Attr, Block, Expr, Literal
+from meshward.model.cloud import is_unknown, unknown
+
+MAX_DEPTH = 60
+_SIMPLE_REF = re.compile(r"\$\{\s*([A-Za-z_][\w\-]*(?:\.[A-Za-z_][\w\-]*)+)\s*\}")
+
+
+class _Stop(Exception):
+    """Evaluation gave up: the value is unknown."""
+
+
+@dataclass
+class Scope:
+    """What names mean inside one module instance."""
+
+    module_dir: str  # as shown to users ("." for the root)
+    abs_dir: str = ""
+    prefix: str = ""  # "module.net." for resources of a module call
+    variables: dict[str, Any] = field(default_factory=dict)
+    locals: dict[str, Attr] = field(default_factory=dict)
+    data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    iterators: dict[str, Any] = field(default_factory=dict)  # dynamic blocks: name -> {key,value}
+    _local_values: dict[str, Any] = field(default_factory=dict)
+    _resolving: set[str] = field(default_factory=set)
+
+    def with_iterator(self, name: str, value: Any) -> Scope:
+        child = Scope(self.module_dir, self.abs_dir, self.prefix, self.variables, self.locals,
+                      self.data, {**self.iterators, name: value})
+        child._local_values = self._local_values
+        return child
+
+
+def source_text(expr: Expr) -> str:
+    if isinstance(expr, Literal):
+        return json.dumps(expr.value) if not isinstance(expr.value, str) else expr.value
+    meta = expr.meta
+    text = getattr(expr, "_src", None)
+    if isinstance(text, str) and not meta.empty:
+        return text[meta.start_pos:meta.end_pos]
+    return ""
+
+
+def evaluate(attr: Attr, scope: Scope) -> Any:
+    """The value of an attribute; ``unknown(source)`` where it cannot be known."""
+    if isinstance(attr.expr, Literal):
+        return _json_value(attr.expr.value, scope, 0)
+    try:
+        return _Eval(attr.text, scope).eval(attr.expr, 0)
+    except (_Stop, RecursionError):
+        return unknown(_slice(attr.text, attr.expr))
+
+
+def _slice(text: str, node: Any) -> str:
+    meta = getattr(node, "meta", None)
+    if meta is None or meta.empty:
+        return ""
+    return " ".join(text[meta.start_pos:meta.end_pos].split())[:500]
+
+
+def _json_value(value: Any, scope: Scope, depth: int) -> Any:
+    """Terraform JSON syntax: strings are templates."""
+    if depth > MAX_DEPTH:
+        return unknown()
+    if isinstance(value, str):
+        return interpolate(value, scope)
+    if isinstance(value, dict):
+        return {k: _json_value(v, scope, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v, scope, depth + 1) for v in value]
+    return value
+
+
+def interpolate(text: str, scope: Scope) -> Any:
+    """A template written as text (heredoc body, JSON string): simple references resolved."""
+    if "${" not in text and "%{" not in text:
+        return text.replace("$${", "${")
+    unresolved = False
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal unresolved
+        value = reference(m.group(1).split("."), scope)
+        if is_unknown(value) or isinstance(value, (dict, list)) or value is None:
+            unresolved = True
+            return m.group(0)
+        return _to_text(value)
+
+    out = _SIMPLE_REF.sub(sub, text)
+    if unresolved or "${" in out.replace("$${", "") or "%{" in out:
+        return unknown(out)
+    return out
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def reference(parts: list[str], scope: Scope) -> Any:
+    """``var.x``, ``local.y``, ``path.module``, an iterator; else unknown (a resource ref)."""
+    head = parts[0]
+    expr = ".".join(parts)
+    value: Any
+    if head == "var" and len(parts) > 1:
+        value = scope.variables.get(parts[1], unknown(expr))
+        rest = parts[2:]
+    elif head == "local" and len(parts) > 1:
+        value = local(parts[1], scope)
+        rest = parts[2:]
+    elif head == "path" and len(parts) > 1:
+        value = scope.module_dir if parts[1] in ("module", "root", "cwd") else unknown(expr)
+        rest = parts[2:]
+    elif head in scope.iterators:
+        value = scope.iterators[head]
+        rest = parts[1:]
+    elif head == "data" and len(parts) >= 4 and parts[1] == "aws_iam_policy_document" \
+            and parts[3] == "json":
+        block = scope.data.get((parts[1], parts[2]))
+        return policy_document(block, scope) if block is not None else unknown(expr)
+    else:
+        return unknown(expr)
+    for step in rest:
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+        else:
+            return unknown(expr)
+    return value
+
+
+def local(name: str, scope: Scope) -> Any:
+    if name in scope._local_values:
+        return scope._local_values[name]
+    attr = scope.locals.get(name)
+    if attr is None or name in scope._resolving:
+        return unknown(f"local.{name}")
+    scope._resolving.add(name)
+    try:
+        value = evaluate(attr, scope)
+    finally:
+        scope._resolving.discard(name)
+    scope._local_values[name] = value
+    return value
+
+
+def known(value: Any) -> bool:
+    """True when nothing inside ``value`` is unknown."""
+    if is_unknown(value):
+        return False
+    if isinstance(value, dict):
+        return all(known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(known(v) for v in value)
+    return True
+
+
+def policy_document(block: Block, scope: Scope) -> Any:
+    """``data "aws_iam_policy_document"`` rendered to the JSON policy it produces."""
+    statements: list[dict[str, Any]] = []
+    for st in block.children("statement"):
+        out: dict[str, Any] = {}
+        values = {k: evaluate(a, scope) for k, a in st.attrs.items()}
+        if "sid" in values:
+            out["Sid"] = values["sid"]
+        out["Effect"] = values.get("effect", "Allow")
+        for key, name in (("actions", "Action"), ("not_actions", "NotAction"),
+                          ("resources", "Resource"), ("not_resources", "NotResource")):
+            if key in values:
+                out[name] = values[key]
+        for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+            for p in st.children(key):
+                pv = {k: evaluate(a, scope) for k, a in p.attrs.items()}
+                ptype = pv.get("type")
+                if isinstance(ptype, str):
+                    out.setdefault(name, {})[ptype] = pv.get("identifiers", [])
+        for c in st.children("condition"):
+            cv = {k: evaluate(a, scope) for k, a in c.attrs.items()}
+            test, var = cv.get("test"), cv.get("variable")
+            if isinstance(test, str) and isinstance(var, str):
+                out.setdefault("Condition", {}).setdefault(test, {})[var] = cv.get("values", [])
+        statements.append(out)
+    doc = {"Version": "2012-10-17", "Statement": statements}
+    return json.dumps(doc, sort_keys=True) if known(doc) else doc
+
+
+def _heredoc(raw: str, trim: bool) -> str:
+    lines = raw.split("\n")
+    body = lines[1:-2] if len(lines) >= 3 else []  # drop "<<EOT" and the closing marker
+    if trim:
+        indents = [len(ln) - len(ln.lstrip(" \t")) for ln in body if ln.strip()]
+        cut = min(indents) if indents else 0
+        body = [ln[cut:] for ln in body]
+    return "\n".join(body) + ("\n" if body else "")
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(chars: str) -> str:
+    if "\\" not in chars:
+        return chars
+    out: list[str] = []
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c == "\\" and i + 1 < len(chars):
+            nxt = chars[i + 1]
+            if nxt in _ESCAPES:
+                out.append(_ESCAPES[nxt])
+                i += 2
+                continue
+            if nxt == "u" and i + 6 <= len(chars):
+                try:
+                    out.append(chr(int(chars[i + 2:i + 6], 16)))
+                    i += 6
+                    continue
+                except ValueError:
+                    pass
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _jsonencode(args: list[Any]) -> Any:
+    """The JSON text; when parts are unknown, the structure itself (unknowns inside), so rules
+    still read the policy or container definitions around one unresolved reference."""
+    if len(args) != 1:
+        raise _Stop
+    if not known(args[0]):
+        if isinstance(args[0], (dict, list)):
+            return args[0]
+        raise _Stop
+    return json.dumps(args[0], sort_keys=True)
+
+
+def _merge(args: list[Any]) -> Any:
+    out: dict[str, Any] = {}
+    for a in args:
+        if not isinstance(a, dict):
+            raise _Stop
+        out.update(a)
+    return out
+
+
+def _concat(args: list[Any]) -> Any:
+    out: list[Any] = []
+    for a in args:
+        if not isinstance(a, list):
+            raise _Stop
+        out.extend(a)
+    return out
+
+
+def _one_string(fn: Callable[[str], Any]) -> Callable[[list[Any]], Any]:
+    def call(args: list[Any]) -> Any:
+        if len(args) != 1 or not isinstance(args[0], str):
+            raise _Stop
+        return fn(args[0])
+
+    return call
+
+
+def _join(args: list[Any]) -> Any:
+    if len(args) != 2 or not isinstance(args[0], str) or not isinstance(args[1], list) \
+            or not all(isinstance(x, (str, int, float)) for x in args[1]):
+        raise _Stop
+    return args[0].join(_to_text(x) for x in args[1])
+
+
+def _format(args: list[Any]) -> Any:
+    if not args or not isinstance(args[0], str) or not all(known(a) for a in args):
+        raise _Stop
+    fmt, rest = args[0], [_to_text(a) for a in args[1:]]
+    if fmt.count("%s") + fmt.count("%d") != len(rest) or "%%" in fmt:
+        raise _Stop
+    return re.sub(r"%[sd]", lambda _m: rest.pop(0), fmt)
+
+
+def _coalesce(args: list[Any]) -> Any:
+    for a in args:
+        if is_unknown(a):
+            raise _Stop
+        if a not in (None, ""):
+            return a
+    raise _Stop
+
+
+def _lookup(args: list[Any]) -> Any:
+    if len(args) in (2, 3) and isinstance(args[0], dict) and isinstance(args[1], str):
+        if args[1] in args[0]:
+            return args[0][args[1]]
+        if len(args) == 3:
+            return args[2]
+    raise _Stop
+
+
+def _same(args: list[Any]) -> Any:
+    if len(args) != 1:
+        raise _Stop
+    return args[0]
+
+
+FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
+    "jsonencode": _jsonencode, "merge": _merge, "concat": _concat, "join": _join,
+    "lower": _one_string(str.lower), "upper": _one_string(str.upper),
+    "trimspace": _one_string(str.strip), "format": _format, "coalesce": _coalesce,
+    "lookup": _lookup, "tolist": _same, "toset": _same, "tomap": _same, "tostring": _same,
+    "sensitive": _same, "nonsensitive": _same,
+    "jsondecode": _one_string(lambda s: json.loads(s)),
+}
+
+
+class _Eval:
+    def __init__(self, text: str, scope: Scope) -> None:
+        self.text = text
+        self.scope = scope
+
+    def eval(self, node: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Stop
+        if isinstance(node, Token):
+            raise _Stop
+        kind = node.data
+        handler = getattr(self, f"_{kind}", None)
+        if handler is None:
+            return unknown(_slice(self.text, node))
+        return handler(node, depth + 1)
+
+    def _expr(self, node: Tree, depth: int) -> list[Tree]:  # type: ignore[type-arg]
+        return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+    def _expr_term(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        inner = self._expr(node, depth)
+        if len(inner) != 1:
+            raise _Stop
+        return self.eval(inner[0], depth)
+
+    def _int_lit(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        return int(str(node.children[0]))
+
+    def _float_lit(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        return float(str(node.children[0]))
+
+    def _literal_value(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        return {"true": True, "false": False}.get(str(node.children[0]))
+
+    def _identifier(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        return reference([str(node.children[0])], self.scope)
+
+    def _string(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        pieces: list[str] = []
+        for part in node.children:
+            if not isinstance(part, Tree) or part.data != "string_part":
+                continue
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                if inner.type == "STRING_CHARS":
+                    pieces.append(_unescape(str(inner)))
+                elif inner.type == "ESCAPED_INTERPOLATION":
+                    pieces.append(str(inner)[1:])
+                else:
+                    pieces.append(str(inner)[1:])
+                continue
+            if inner.data != "interpolation":
+                return unknown(_slice(self.text, node)[1:-1])
+            exprs = self._expr(inner, depth)
+            value = self.eval(exprs[0], depth) if exprs else unknown()
+            if is_unknown(value) or isinstance(value, (dict, list)):
+                return unknown(_slice(self.text, node)[1:-1])
+            pieces.append("" if value is None else _to_text(value))
+        return "".join(pieces)
+
+    def _heredoc_template(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        return interpolate(_heredoc(str(node.children[0]), False), self.scope)
+
+    def _heredoc_template_trim(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        return interpolate(_heredoc(str(node.children[0]), True), self.scope)
+
+    def _tuple(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        return [self.eval(c, depth) for c in self._expr(node, depth)]
+
+    def _object(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        out: dict[str, Any] = {}
+        for elem in self._expr(node, depth):
+            if elem.data != "object_elem":
+                continue
+            parts = [c for c in elem.children if isinstance(c, Tree)]
+            if len(parts) < 2:
+                continue
+            key_node = parts[0].children[0] if parts[0].children else None
+            key = self._key(key_node, depth)
+            out[key] = self.eval(parts[-1], depth)
+        return out
+
+    def _key(self, node: Any, depth: int) -> str:
+        # A bare word is the key itself (not a variable); strings and (expr) are evaluated.
+        if isinstance(node, Tree) and node.data == "keyword":
+            return str(node.children[0])
+        if isinstance(node, Tree) and node.data == "expr_term":
+            inner = self._expr(node, depth)
+            if len(inner) == 1 and inner[0].data == "identifier":
+                return str(inner[0].children[0])
+        value = self.eval(node, depth)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return _to_text(value)
+        raise _Stop
+
+    def _traversal(self, node: Any, depth: int) -> list[str] | None:
+        """``a.b["c"].d`` as its names, when every step is a name or a literal index."""
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(node, Tree) and node.data == "expr_term":
+            inner = self._expr(node, depth)
+            return self._traversal(inner[0], depth + 1) if len(inner) == 1 else None
+        if isinstance(node, Tree) and node.data == "identifier":
+            return [str(node.children[0])]
+        if isinstance(node, Tree) and node.data == "get_attr_expr_term":
+            base = self._traversal(node.children[0], depth + 1)
+            step = node.children[1]
+            names = [str(t) for t in step.scan_values(lambda v: isinstance(v, Token))
+                     if str(t) != "."]
+            return base + names if base is not None and names else None
+        if isinstance(node, Tree) and node.data == "index_expr_term":
+            base = self._traversal(node.children[0], depth + 1)
+            index = node.children[1]
+            if base is None:
+                return None
+            if isinstance(index, Tree) and index.data == "short_index":
+                return [*base, str(index.children[-1])]
+            exprs = [c for c in index.children if isinstance(c, Tree)
+                     and c.data != "new_line_or_comment"]
+            if not exprs:
+                return None
+            value = self.eval(exprs[0], depth)
+            return [*base, _to_text(value)] if isinstance(value, (str, int)) else None
+        return None
+
+    def _get_attr_expr_term(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        parts = self._traversal(node, depth)
+        if parts is None:
+            return unknown(_slice(self.text, node))
+        value = reference(parts, self.scope)
+        if is_unknown(value):
+            return unknown(_slice(self.text, node))
+        return value
+
+    def _index_expr_term(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        base = self.eval(node.children[0], depth)
+        index = node.children[1]
+        if isinstance(index, Tree) and index.data == "short_index":
+            key: Any = int(str(index.children[-1]))
+        else:
+            exprs = [c for c in index.children if isinstance(c, Tree)
+                     and c.data != "new_line_or_comment"]
+            key = self.eval(exprs[0], depth) if exprs else None
+        if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
+            return base[key]
+        if isinstance(base, dict) and isinstance(key, (str, int)) and _to_text(key) in base:
+            return base[_to_text(key)]
+        return unknown(_slice(self.text, node))
+
+    def _function_call(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        names = [str(c.children[0]) for c in node.children
+                 if isinstance(c, Tree) and c.data == "identifier"]
+        args_node = next((c for c in node.children if isinstance(c, Tree)
+                          and c.data == "arguments"), None)
+        fn = FUNCTIONS.get(names[-1]) if len(names) == 1 else None
+        if fn is None:
+            if names and names[0] == "file" and args_node is not None:
+                return self._file(args_node, node, depth)
+            return unknown(_slice(self.text, node))
+        args = [self.eval(a, depth) for a in self._expr(args_node, depth)] if args_node else []
+        if any(is_unknown(a) for a in args) and fn not in (_coalesce, _jsonencode):
+            return unknown(_slice(self.text, node))
+        try:
+            return fn(args)
+        except (_Stop, ValueError, TypeError, IndexError):
+            return unknown(_slice(self.text, node))
+
+    def _file(self, args_node: Tree, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        """``file("${path.module}/policy.json")``: read when it stays inside the module."""
+        args = [self.eval(a, depth) for a in self._expr(args_node, depth)]
+        if len(args) != 1 or not isinstance(args[0], str) or not self.scope.abs_dir:
+            return unknown(_slice(self.text, node))
+        rel = args[0]
+        if rel.startswith(self.scope.module_dir + "/"):
+            rel = rel[len(self.scope.module_dir) + 1:]
+        base = Path(self.scope.abs_dir).resolve()
+        target = (base / rel).resolve()
+        try:
+            if base not in target.parents or not target.is_file() \
+                    or target.stat().st_size > 1024 * 1024:
+                return unknown(_slice(self.text, node))
+            return target.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return unknown(_slice(self.text, node))
+
+    def _conditional(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        exprs = self._expr(node, depth)
+        if len(exprs) != 3:
+            raise _Stop
+        cond = self.eval(exprs[0], depth)
+        if cond is True:
+            return self.eval(exprs[1], depth)
+        if cond is False:
+            return self.eval(exprs[2], depth)
+        return unknown(_slice(self.text, node))
+
+    def _binary_op(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        exprs = self._expr(node, depth)
+        if len(exprs) != 2 or exprs[1].data != "binary_term":
+            raise _Stop
+        left = self.eval(exprs[0], depth)
+        term = self._expr(exprs[1], depth)
+        op = "".join(str(t) for t in term[0].scan_values(lambda v: isinstance(v, Token)))
+        right = self.eval(term[-1], depth)
+        if not known(left) or not known(right):
+            return unknown(_slice(self.text, node))
+        try:
+            return _binary(op.strip(), left, right)
+        except (_Stop, TypeError, ZeroDivisionError, ValueError):
+            return unknown(_slice(self.text, node))
+
+    def _unary_op(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        op = str(node.children[0])
+        value = self.eval(node.children[1], depth)
+        if op == "!" and isinstance(value, bool):
+            return not value
+        if op == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return -value
+        return unknown(_slice(self.text, node))
+
+
+def _binary(op: str, left: Any, right: Any) -> Any:
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    if op in ("&&", "||"):
+        if not isinstance(left, bool) or not isinstance(right, bool):
+            raise _Stop
+        return (left and right) if op == "&&" else (left or right)
+    if isinstance(left, bool) or isinstance(right, bool) \
+            or not isinstance(left, (int, float)) or not isinstance(right, (int, float)):
+        raise _Stop
+    ops: dict[str, Callable[[Any, Any], Any]] = {
+        "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+        "/": lambda a, b: a / b, "%": lambda a, b: a % b, "<": lambda a, b: a < b,
+        ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+    }
+    if op not in ops:
+        raise _Stop
+    return ops[op](left, right)
