@@ -30,6 +30,11 @@ ONE_SECRET = {"Version": "2012-10-17", "Statement": [{
     "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-AbCdEf"}]}
 EVERYTHING = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Action": "*", "Resource": "*"}]}
+OPEN_PULL = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "pull", "Effect": "Allow", "Principal": "*",
+    "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]}
+# the same made-up key as the Terraform fixture of MWC31
+STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
 USER_DATA = "#!/bin/sh\nexport APP_ENV=prod\n/usr/local/bin/start-web\n"
 
 
@@ -167,6 +172,13 @@ def seed_services(ids: dict[str, str]) -> None:
                          f"arn:aws:secretsmanager:{REGION}:{account}:secret:orders-db-AbCdEf"}],
         }])["taskDefinition"]
     ids["task_definition"] = td["taskDefinitionArn"]
+    ecs.register_task_definition(
+        family="payments", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256",
+        memory="512", taskRoleArn=f"arn:aws:iam::{account}:role/bad-admin-task",
+        containerDefinitions=[{"name": "payments", "image": "example/payments:2.0.1",
+                               "essential": True}])
+    ecs.create_service(cluster="shop", serviceName="payments", taskDefinition="payments",
+                       desiredCount=1, launchType="FARGATE")
     ecs.create_service(cluster="shop", serviceName="orders", taskDefinition="orders",
                        desiredCount=2, launchType="FARGATE",
                        networkConfiguration={"awsvpcConfiguration": {
@@ -186,6 +198,12 @@ def seed_services(ids: dict[str, str]) -> None:
                              Environment={"Variables": {"ORDERS_URL": "https://orders.shop.local"}})
     ids["function"] = fn["FunctionArn"]
     lam.create_function_url_config(FunctionName="bad-public-url", AuthType="NONE")
+    client("iam").create_role(RoleName="keys-lambda",
+                              AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))
+    lam.create_function(FunctionName="bad-literal-key", Runtime="python3.12",
+                        Role=f"arn:aws:iam::{account}:role/keys-lambda",
+                        Handler="handler.handler", Code={"ZipFile": _zip()},
+                        Environment={"Variables": {"STRIPE_KEY": STRIPE_KEY}})
     esm = lam.create_event_source_mapping(EventSourceArn=ids["queue_arn"],
                                           FunctionName="bad-public-url", BatchSize=10)
     ids["esm"] = esm["UUID"]
@@ -261,6 +279,7 @@ def seed_services(ids: dict[str, str]) -> None:
 
     ecr = client("ecr")
     ecr.create_repository(repositoryName="bad-mutable")
+    ecr.set_repository_policy(repositoryName="bad-mutable", policyText=json.dumps(OPEN_PULL))
     ecr.create_repository(repositoryName="good-immutable", imageTagMutability="IMMUTABLE",
                           imageScanningConfiguration={"scanOnPush": True})
     kms = client("kms")

@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import boto3
 import pytest
@@ -145,9 +145,9 @@ def test_denied_calls_are_named_and_the_rest_is_audited(
 
 
 class _Throttle(BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         type(self).seen.append(self.headers.get("X-Amz-Target", ""))
         body = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'

@@ -1,4 +1,5 @@
-"""A seeded moto account read by meshward: every family translated into Terraform's schema."""
+"""A seeded moto account read by meshward: every family translated into Terraform's schema,
+and the cloud rules' exact findings on it, as on the equivalent Terraform fixtures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from meshward.cli.main import main
 from meshward.loaders.aws import AwsLoad, AwsOptions, load_aws
 from meshward.loaders.aws.permissions import CALLS
 from meshward.model.cloud import CloudResource, is_unknown
@@ -21,14 +23,26 @@ ENV = f"aws:{REGION}"
 
 
 @pytest.fixture(scope="module")
-def account(moto_server: Moto, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[tuple[dict[str, str], AwsLoad]]:
+def seeded(moto_server: Moto, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[dict[str, str], AwsLoad, dict[str, Any], int]]:
+    """The account, what load_aws read of it, and `meshward scan --aws` JSON report and exit."""
     with pytest.MonkeyPatch.context() as mp:
         use_moto(mp, moto_server, tmp_path_factory.mktemp("home"))
         ids = seed.seed()
         seed.seed_services(ids)
         seed.seed_throttled_stage(ids)
-        yield ids, load_aws(AwsOptions())
+        ids["default_vpc"] = next(v["VpcId"] for v in seed.client("ec2").describe_vpcs()["Vpcs"]
+                                  if v["IsDefault"])
+        load = load_aws(AwsOptions())
+        out = tmp_path_factory.mktemp("report") / "scan.json"
+        code = main(["scan", "--aws", "--select", "MWC*", "-f", "json", "-o", str(out)])
+        yield ids, load, json.loads(out.read_text()), code
+
+
+@pytest.fixture(scope="module")
+def account(seeded: tuple[dict[str, str], AwsLoad, dict[str, Any], int]
+            ) -> tuple[dict[str, str], AwsLoad]:
+    return seeded[0], seeded[1]
 
 
 def one(load: AwsLoad, type_: str, name: str) -> CloudResource:
@@ -347,3 +361,94 @@ def test_only_documented_read_only_calls(account: tuple[dict[str, str], AwsLoad]
     assert all(m.startswith(("describe_", "list_", "get_")) for _, m in CALLS)
     with pytest.raises(ValueError, match="not one of the documented read-only calls"):
         session._check("ec2", "terminate_instances")
+
+
+def live_findings(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    return sorted((f["rule_id"], f["resource"]["kind"], f["resource"]["name"],
+                   f["location"]["path"]) for f in report["findings"])
+
+
+def test_cloud_rules_on_the_live_account(
+        seeded: tuple[dict[str, str], AwsLoad, dict[str, Any], int]) -> None:
+    ids, _, report, code = seeded
+    assert code == 1 and report["errors"] == []
+    at = f"aws://{REGION}"
+    rest, good_rest = ids["rest_api"], ids["good_rest_api"]
+    method = next(r for r in seeded[1].resources if r.type == "aws_api_gateway_method"
+                  and r.attributes["rest_api_id"] == rest)
+    route = next(r for r in seeded[1].resources if r.type == "aws_apigatewayv2_route"
+                 and r.attributes["route_key"] == "GET /items")
+    assert live_findings(report) == sorted([
+        ("MWC01", "aws_security_group", ids["db_sg"], f"{at}/ec2/security-group/{ids['db_sg']}"),
+        ("MWC02", "aws_db_instance", "bad-public-db", f"{at}/rds/db/bad-public-db"),
+        ("MWC03", "aws_instance", ids["instance"], f"{at}/ec2/instance/{ids['instance']}"),
+        ("MWC04", "aws_eks_cluster", "bad-public-eks", f"{at}/eks/cluster/bad-public-eks"),
+        ("MWC10", "aws_api_gateway_stage", "good-rest/prod",
+         f"{at}/apigateway/restapis/{good_rest}/stages/prod"),
+        ("MWC10", "aws_api_gateway_stage", "shop-rest/prod",
+         f"{at}/apigateway/restapis/{rest}/stages/prod"),
+        ("MWC10", "aws_lb", "bad-public-alb", f"{at}/elasticloadbalancing/loadbalancer/"
+                                              "bad-public-alb"),
+        ("MWC12", "aws_api_gateway_method", "shop-rest GET /orders", str(method.location)),
+        ("MWC12", "aws_apigatewayv2_route", "shop-http GET /items", str(route.location)),
+        ("MWC13", "aws_lb_listener", "bad-public-alb:80",
+         f"{at}/elasticloadbalancing/listener/bad-public-alb/80"),
+        ("MWC14", "aws_elasticache_replication_group", "bad-plain-redis",
+         f"{at}/elasticache/replicationgroup/bad-plain-redis"),
+        ("MWC20", "aws_iam_policy", "bad-everything", f"{at}/iam/policy/bad-everything"),
+        ("MWC22", "aws_iam_role", "bad-admin-task",
+         f"{at}/iam/role/bad-admin-task/attached/AdministratorAccess"),
+        ("MWC23", "aws_iam_role", "bad-admin-task", f"{at}/iam/role/bad-admin-task"),
+        ("MWC24", "aws_iam_access_key", ids["access_key"],
+         f"{at}/iam/user/bad-deployer/access-key/{ids['access_key']}"),
+        ("MWC25", "aws_iam_role", "bad-open-trust", f"{at}/iam/role/bad-open-trust"),
+        ("MWC30", "aws_iam_policy", "bad-everything", f"{at}/iam/policy/bad-everything"),
+        ("MWC30", "aws_iam_role_policy", "bad-admin-task:read-all-secrets",
+         f"{at}/iam/role/bad-admin-task/policy/read-all-secrets"),
+        ("MWC31", "aws_lambda_function", "bad-literal-key", f"{at}/lambda/function/"
+                                                            "bad-literal-key"),
+        ("MWC41", "aws_cloudtrail", "bad-single-region", f"{at}/cloudtrail/trail/"
+                                                         "bad-single-region"),
+        ("MWC42", "aws_s3_bucket", "bad-trail-logs", f"{at}/s3/bad-trail-logs"),
+        ("MWC43", "aws_vpc", ids["default_vpc"], f"{at}/ec2/vpc/{ids['default_vpc']}"),
+        ("MWC44", "aws_cloudwatch_log_group", "bad-no-retention",
+         f"{at}/logs/log-group/bad-no-retention"),
+        ("MWC50", "aws_ecr_repository", "bad-mutable", f"{at}/ecr/repository/bad-mutable"),
+        ("MWC51", "aws_ecr_repository", "bad-mutable", f"{at}/ecr/repository/bad-mutable"),
+        ("MWC52", "aws_ecr_repository_policy", "bad-mutable",
+         f"{at}/ecr/repository/bad-mutable/policy"),
+    ])
+    by_id = {(f["rule_id"], f["resource"]["name"]): f for f in report["findings"]}
+    # findings name the workload service they concern, as data
+    assert by_id[("MWC02", "bad-public-db")]["service"] == "bad-public-db"
+    assert by_id[("MWC31", "bad-literal-key")]["service"] == "bad-literal-key"
+    # the literal key is named, never shown
+    assert seed.STRIPE_KEY not in json.dumps(report)
+
+
+@pytest.mark.xfail(strict=True, reason="MWC11 (cloud-tf) matches usage plans by stage name "
+                                       "only: another API's usage plan on a stage also named "
+                                       "'prod' hides the unthrottled stage")
+def test_unthrottled_rest_stage_is_found_beside_a_throttled_namesake(
+        seeded: tuple[dict[str, str], AwsLoad, dict[str, Any], int]) -> None:
+    report = seeded[2]
+    assert ("MWC11", "aws_api_gateway_stage", "shop-rest/prod") in {
+        (f["rule_id"], f["resource"]["kind"], f["resource"]["name"]) for f in report["findings"]}
+
+
+def test_live_findings_are_the_terraform_twins_findings(
+        seeded: tuple[dict[str, str], AwsLoad, dict[str, Any], int]) -> None:
+    """twin/main.tf writes the seeded account as Terraform code: every cloud rule finds the
+    same things, on the same resource types, live and in Terraform."""
+    from collections import Counter
+
+    from meshward.pipeline import scan
+
+    result = scan([Path(__file__).parent / "twin"], select=["MWC*"])
+    assert result.errors == []
+    twin = Counter((f.rule_id, f.resource.kind if f.resource else "") for f in result.findings)
+    live = Counter((f["rule_id"], f["resource"]["kind"]) for f in seeded[2]["findings"])
+    # MWC11 is found in Terraform only: see the strict xfail above
+    assert twin.pop(("MWC11", "aws_api_gateway_stage")) == 1
+    assert live == twin
+    assert sum(live.values()) == 26
