@@ -452,3 +452,14 @@ def test_live_findings_are_the_terraform_twins_findings(
     assert twin.pop(("MWC11", "aws_api_gateway_stage")) == 1
     assert live == twin
     assert sum(live.values()) == 26
+
+
+def test_docs_list_exactly_the_calls() -> None:
+    from meshward.loaders.aws.permissions import actions, read_only_policy
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "cloud.md").read_text()
+    assert f"```json\n{read_only_policy()}\n```" in doc
+    assert "apigateway:GET" in actions() and "s3:ListAllMyBuckets" in actions()
+    assert not [a for a in actions() if not a.split(":")[1].startswith(("Describe", "List",
+                                                                          "Get", "GET"))]
