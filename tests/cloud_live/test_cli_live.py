@@ -227,3 +227,19 @@ def test_plain_scan_does_not_import_boto3(tree: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
     assert done.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_lists_are_read_to_the_last_page(aws_env: Moto) -> None:
+    logs = boto3.client("logs", region_name=REGION)
+    for i in range(120):  # three pages of 50
+        logs.create_log_group(logGroupName=f"/svc/{i:03d}")
+    load = load_aws(AwsOptions())
+    groups = sorted(r.name for r in load.resources if r.type == "aws_cloudwatch_log_group")
+    assert groups == [f"/svc/{i:03d}" for i in range(120)]
+    assert load.requests[("logs", "describe_log_groups")] == 3
+    assert load.calls == sum(load.requests.values())
+    # a budget that ends inside the pages stops there and says so
+    short = load_aws(AwsOptions(max_calls=load.calls - 2))  # the last: the S3 list
+    assert short.requests[("logs", "describe_log_groups")] == 2
+    assert "while reading CloudWatch log groups; read in part: CloudWatch log groups; " \
+           "not read: S3 buckets." in short.notices[0]

@@ -32,6 +32,7 @@ class AwsLoad:
     errors: list[InputError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     calls: int = 0
+    requests: dict[tuple[str, str], int] = field(default_factory=dict)  # per (client, method)
     account_id: str = ""
     region: str = ""
 
@@ -150,6 +151,7 @@ def load_aws(options: AwsOptions) -> AwsLoad:
                                f"({type(exc).__name__}: {exc}); the rest was audited")
     record = caller.record
     out.calls = record.calls
+    out.requests = dict(record.requests)
     out.resources = reader.resources
     for kind, calls in (("denied", record.denied), ("throttled", record.throttled),
                         ("failed", record.failed)):

@@ -67,6 +67,7 @@ class CallRecord:
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # families not read: budget spent
     operations: set[tuple[str, str]] = field(default_factory=set)  # every (client, method) sent
+    requests: dict[tuple[str, str], int] = field(default_factory=dict)  # requests per method
 
 
 def _label(service: str, method: str) -> str:
@@ -134,10 +135,12 @@ class AwsCaller:
 
     # -- calls ---------------------------------------------------------------------------------
 
-    def _spend(self) -> None:
-        if self.record.calls >= self.options.max_calls:
+    def _spend(self, service: str, method: str, count: int = 1) -> None:
+        if count > 0 and self.record.calls >= self.options.max_calls:
             raise BudgetExhausted
-        self.record.calls += 1
+        self.record.calls += count
+        key = (service, method)
+        self.record.requests[key] = self.record.requests.get(key, 0) + count
 
     def _classify(self, service: str, method: str, exc: Exception,
                   absent_codes: frozenset[str]) -> Exception:
@@ -173,7 +176,7 @@ class AwsCaller:
         """One read-only request. Raises :class:`Absent` for ``absent`` error codes."""
         _check(service, method)
         self.record.operations.add((service, method))
-        self._spend()
+        self._spend(service, method)
         try:
             answer = getattr(self.client(service), method)(**kwargs)
         except Exception as exc:
@@ -189,7 +192,7 @@ class AwsCaller:
         self.record.operations.add((service, method))
         client = self.client(service)
         if not client.can_paginate(method):
-            self._spend()
+            self._spend(service, method)
             try:
                 answer = dict(getattr(client, method)(**kwargs))
             except Exception as exc:
@@ -202,11 +205,11 @@ class AwsCaller:
         paginator = client.get_paginator(method)
         iterator = iter(paginator.paginate(**kwargs))
         while True:
-            self._spend()
+            self._spend(service, method)
             try:
                 page = next(iterator)
             except StopIteration:
-                self.record.calls -= 1  # the end of the pages was known without a request
+                self._spend(service, method, -1)  # the end was known without a request
                 return
             except Exception as exc:
                 mapped = self._classify(service, method, exc, frozenset())
@@ -214,9 +217,3 @@ class AwsCaller:
                     raise
                 raise mapped from exc
             yield dict(page)
-
-    def items(self, service: str, method: str, key: str, **kwargs: Any) -> list[Any]:
-        out: list[Any] = []
-        for page in self.pages(service, method, **kwargs):
-            out.extend(page.get(key) or [])
-        return out

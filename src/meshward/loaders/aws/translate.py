@@ -48,13 +48,19 @@ class Reader:
     # -- calls that never lose the rest ----------------------------------------------------------
 
     def listing(self, service: str, method: str, key: str, **kwargs: Any) -> list[Any] | None:
-        """Every item of a paginated list, or ``None`` when the call failed (recorded)."""
+        """Every item of a paginated list; ``None`` when the first page failed (recorded).
+
+        When a later page fails, the items of the pages read before are kept.
+        """
+        out: list[Any] = []
         try:
-            return self.caller.items(service, method, key, **kwargs)
+            for page in self.caller.pages(service, method, **kwargs):
+                out.extend(page.get(key) or [])
         except Absent:
-            return []
+            return out
         except _call_errors():
-            return None
+            return out or None
+        return out
 
     def get(self, service: str, method: str, absent: frozenset[str] = frozenset(),
             **kwargs: Any) -> dict[str, Any] | None:
