@@ -7,7 +7,9 @@ source text. ``*.tf.json`` files are read into the same :class:`Block` shape.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
@@ -57,10 +59,58 @@ class HclFile:
     attrs: dict[str, Attr] = field(default_factory=dict)  # top-level attributes (tfvars)
 
 
-def _parser() -> Any:
-    from hcl2.parser import parser
+@functools.cache
+def parser() -> Any:
+    """python-hcl2's grammar and post-lexer, without position propagation (2.5x faster):
+    lines and source spans come from the tokens, which always carry them."""
+    import hcl2.parser as hcl2_parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
 
-    return parser()
+    grammar = Path(hcl2_parser.__file__).with_name("hcl2.lark")
+    try:
+        return Lark.open(str(grammar), parser="lalr", propagate_positions=False,
+                         postlex=PostLexer(), cache=True)
+    except OSError:  # no writable cache folder: build in memory
+        return Lark.open(str(grammar), parser="lalr", propagate_positions=False,
+                         postlex=PostLexer())
+
+
+def first_token(node: Any) -> Token | None:
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, Token):
+            return cur
+        if isinstance(cur, Tree):
+            stack.extend(reversed(cur.children))
+    return None
+
+
+def last_token(node: Any) -> Token | None:
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, Token):
+            return cur
+        if isinstance(cur, Tree):
+            stack.extend(cur.children)
+    return None
+
+
+def line_of_node(node: Any) -> int:
+    tok = first_token(node)
+    return int(tok.line) if tok is not None and tok.line else 0
+
+
+def span(node: Any) -> tuple[int, int] | None:
+    """``(start, end)`` offsets of a subtree in its source text."""
+    first, last = first_token(node), last_token(node)
+    if first is None or last is None or first.start_pos is None or last.start_pos is None:
+        return None
+    # a token that crossed a process boundary keeps its start but not always its end
+    end = last.end_pos if last.end_pos is not None else last.start_pos + len(last)
+    return int(first.start_pos), int(end)
 
 
 def parse_hcl(path: str, text: str, abs_path: str = "") -> tuple[HclFile | None, InputError | None]:
@@ -68,7 +118,7 @@ def parse_hcl(path: str, text: str, abs_path: str = "") -> tuple[HclFile | None,
     if not text.endswith("\n"):
         text += "\n"
     try:
-        tree = _parser().parse(text)
+        tree = parser().parse(text)
     except UnexpectedInput as exc:
         line = getattr(exc, "line", 0) or 0
         what = "unexpected character" if isinstance(exc, UnexpectedCharacters) else (
@@ -112,14 +162,15 @@ def _fill(body: Tree, blocks: list[Block], attrs: dict[str, Attr], path: str,  #
             name = _name(item.children[0])
             expr = item.children[-1]
             if isinstance(expr, Tree):
-                attrs[name] = Attr(name, item.meta.line, expr, text)
+                attrs[name] = Attr(name, line_of_node(item), expr, text)
         elif item.data == "block":
             parts = [c for c in item.children if isinstance(c, Tree)]
             inner = next((c for c in parts if c.data == "body"), None)
             heads = [c for c in parts if c.data not in ("body", "new_line_or_comment")]
             if not heads:
                 continue
-            block = Block(_name(heads[0]), [_name(h) for h in heads[1:]], item.meta.line, path)
+            block = Block(_name(heads[0]), [_name(h) for h in heads[1:]], line_of_node(item),
+                          path)
             if inner is not None:
                 _fill(inner, block.blocks, block.attrs, path, text)
             blocks.append(block)

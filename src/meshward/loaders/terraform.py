@@ -10,16 +10,20 @@ line of each attribute and nested block.
 
 from __future__ import annotations
 
+import os
 import posixpath
+import re
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from meshward.errors import InputError
-from meshward.loaders.hcl import Attr, Block, HclFile, parse_hcl, parse_json_config
+from meshward.loaders.hcl import Attr, Block, HclFile, parse_hcl, parse_json_config, parser
 from meshward.loaders.interface import SourceFile
-from meshward.loaders.terraform_eval import Scope, evaluate, known
+from meshward.loaders.terraform_eval import Scope, evaluate
 from meshward.model.cloud import CloudResource, is_unknown, unknown
 from meshward.model.source import Location
 
@@ -68,15 +72,11 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
     """Parse every Terraform file and evaluate each root module (with the modules it calls)."""
     out = TerraformLoad()
     modules: dict[str, _Module] = {}
-    for src in sources:
+    for src, (parsed, error) in zip(sources, _parse_all(sources), strict=True):
         lower = src.path.lower()
         folder = _folder(src.path)
         mod = modules.setdefault(folder, _Module(folder, str(Path(src.abs_path).parent)
                                                  if src.abs_path else ""))
-        if lower.endswith(".json"):
-            parsed, error = parse_json_config(src.path, src.text)
-        else:
-            parsed, error = parse_hcl(src.path, src.text, src.abs_path)
         if error is not None:
             out.errors.append(error)
         if parsed is None:
@@ -96,7 +96,53 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
         if mod.files and folder not in called:
             env = f"terraform:{folder}"
             _instantiate(mod, modules, None, "", env, out, [folder])
+    others: dict[str, int] = {}
+    for r in out.resources:
+        if r.provider not in KNOWN_PROVIDERS:
+            others[r.provider] = others.get(r.provider, 0) + 1
+    if others:
+        listed = ", ".join(f"{p} ({n})" for p, n in sorted(others.items()))
+        out.notice(f"Terraform resources of providers meshward has no cloud rules for were read "
+                   f"but not judged: {listed}")
     return out
+
+
+_Parsed = tuple[HclFile | None, InputError | None]
+PARALLEL_BYTES = 512 * 1024  # below this, worker processes cost more than they save
+
+
+def _parse_one(src: SourceFile) -> _Parsed:
+    if src.path.lower().endswith(".json"):
+        return parse_json_config(src.path, src.text)
+    return parse_hcl(src.path, src.text, src.abs_path)
+
+
+def _parse_chunk(chunk: list[SourceFile]) -> list[_Parsed]:
+    return [_parse_one(src) for src in chunk]
+
+
+def _parse_all(sources: list[SourceFile]) -> list[_Parsed]:
+    """Parse every file; large trees in parallel worker processes (parsing is most of the
+    time of a Terraform scan)."""
+    total = sum(len(s.text) for s in sources)
+    workers = min(os.cpu_count() or 1, 8)
+    if workers <= 1 or total < PARALLEL_BYTES or len(sources) < 4:
+        return _parse_chunk(sources)
+    parser()  # built once before forking: the workers inherit it
+    size = max(1, total // (workers * 4))
+    chunks: list[list[SourceFile]] = [[]]
+    weight = 0
+    for src in sources:
+        if weight >= size:
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(src)
+        weight += len(src.text)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            return [p for part in pool.map(_parse_chunk, chunks) for p in part]
+    except (OSError, RuntimeError):  # no fork or no processes here: parse in this one
+        return _parse_chunk(sources)
 
 
 def _local_source(folder: str, call: Block) -> str | None:
@@ -139,19 +185,15 @@ def _variables(mod: _Module, inputs: dict[str, Any] | None, out: TerraformLoad) 
 
 
 def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, Any] | None,
-                 prefix: str, env: str, out: TerraformLoad, stack: list[str]) -> None:
+                 prefix: str, env: str, out: TerraformLoad, stack: list[str],
+                 call_name: str = "") -> dict[str, Any]:
+    """Evaluate one module instance; return its outputs as its caller sees them."""
     scope = Scope(mod.folder, mod.abs_dir, prefix, _variables(mod, inputs, out))
     for block in mod.blocks("locals"):
         scope.locals.update(block.attrs)
     for block in mod.blocks("data"):
         if len(block.labels) >= 2:
             scope.data[(block.labels[0], block.labels[1])] = block
-    for block in mod.blocks("resource"):
-        if len(block.labels) < 2:
-            out.errors.append(InputError(block.path, block.line,
-                                         "resource block needs a type and a name"))
-            continue
-        _resources(block, scope, env, out)
     for call in mod.blocks("module"):
         name = call.labels[0] if call.labels else "?"
         target = _local_source(mod.folder, call)
@@ -173,8 +215,35 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
         inputs = {k: evaluate(a, scope) for k, a in call.attrs.items()
                   if k not in ("source", "version", "count", "for_each", "providers",
                                "depends_on")}
-        _instantiate(child, modules, inputs, f"{prefix}module.{name}.", env, out,
-                     [*stack, target])
+        scope.modules[name] = _instantiate(child, modules, inputs, f"{prefix}module.{name}.",
+                                           env, out, [*stack, target], name)
+    for block in mod.blocks("resource"):
+        if len(block.labels) < 2:
+            out.errors.append(InputError(block.path, block.line,
+                                         "resource block needs a type and a name"))
+            continue
+        _resources(block, scope, env, out)
+    outputs: dict[str, Any] = {}
+    for block in mod.blocks("output"):
+        value_attr = block.attrs.get("value")
+        if block.labels and value_attr is not None:
+            outputs[block.labels[0]] = _relative(evaluate(value_attr, scope), call_name)
+    return outputs
+
+
+_RESOURCE_REF = re.compile(r"(?<![\w.\-])([a-z][a-z0-9]*_[a-z0-9_]+\.[\w\-]+)")
+
+
+def _relative(value: Any, call: str) -> Any:
+    """An output that refers to the module's resources, as its caller names them."""
+    if is_unknown(value) and call:
+        expr = str(getattr(value, "expression", ""))
+        return unknown(_RESOURCE_REF.sub(lambda m: f"module.{call}.{m.group(1)}", expr))
+    if isinstance(value, list):
+        return [_relative(v, call) for v in value]
+    if isinstance(value, dict):
+        return {k: _relative(v, call) for k, v in value.items()}
+    return value
 
 
 def _instances(block: Block, scope: Scope, out: TerraformLoad) -> list[tuple[str, Scope]] | None:
@@ -193,7 +262,7 @@ def _instances(block: Block, scope: Scope, out: TerraformLoad) -> list[tuple[str
     if each_attr is not None:
         each = evaluate(each_attr, scope)
         items: list[tuple[str, Any]] | None = None
-        if isinstance(each, dict) and known(each):
+        if isinstance(each, dict):
             items = [(str(k), v) for k, v in each.items()]
         elif isinstance(each, list) and all(isinstance(v, str) for v in each):
             items = [(v, v) for v in each]
@@ -264,9 +333,11 @@ def _dynamic(block: Block, scope: Scope, depth: int) -> list[dict[str, Any]]:
     each_attr = block.attrs.get("for_each")
     each = evaluate(each_attr, scope) if each_attr is not None else unknown()
     items: list[tuple[Any, Any]] | None = None
-    if isinstance(each, dict) and known(each):
+    # The collection's length and keys are what matter: elements may hold unknown values
+    # (the iterator then yields them as unknown, the rest of each element stays known).
+    if isinstance(each, dict):
         items = list(each.items())
-    elif isinstance(each, list) and known(each):
+    elif isinstance(each, list):
         items = list(enumerate(each))
     if items is None or len(items) > MAX_INSTANCES:
         inner = scope.with_iterator(iterator, unknown(f"{iterator}.value"))
@@ -281,11 +352,6 @@ def _dynamic(block: Block, scope: Scope, depth: int) -> list[dict[str, Any]]:
 
 
 def _bare_word(attr: Attr) -> str:
-    from meshward.loaders.terraform_eval import source_text
-
-    text = attr.text
-    if not text:
-        return source_text(attr.expr)
     value = evaluate(attr, Scope("."))
     if is_unknown(value):
         return str(getattr(value, "expression", "")).strip()

@@ -18,7 +18,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from meshward.loaders.hcl import Attr, Block, Expr, Literal
+from meshward.loaders.hcl import Attr, Block, Literal, span
 from meshward.model.cloud import is_unknown, unknown
 
 MAX_DEPTH = 60
@@ -40,24 +40,15 @@ class Scope:
     locals: dict[str, Attr] = field(default_factory=dict)
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     iterators: dict[str, Any] = field(default_factory=dict)  # dynamic blocks: name -> {key,value}
+    modules: dict[str, dict[str, Any]] = field(default_factory=dict)  # call name -> outputs
     _local_values: dict[str, Any] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
 
     def with_iterator(self, name: str, value: Any) -> Scope:
         child = Scope(self.module_dir, self.abs_dir, self.prefix, self.variables, self.locals,
-                      self.data, {**self.iterators, name: value})
+                      self.data, {**self.iterators, name: value}, self.modules)
         child._local_values = self._local_values
         return child
-
-
-def source_text(expr: Expr) -> str:
-    if isinstance(expr, Literal):
-        return json.dumps(expr.value) if not isinstance(expr.value, str) else expr.value
-    meta = expr.meta
-    text = getattr(expr, "_src", None)
-    if isinstance(text, str) and not meta.empty:
-        return text[meta.start_pos:meta.end_pos]
-    return ""
 
 
 def evaluate(attr: Attr, scope: Scope) -> Any:
@@ -71,10 +62,10 @@ def evaluate(attr: Attr, scope: Scope) -> Any:
 
 
 def _slice(text: str, node: Any) -> str:
-    meta = getattr(node, "meta", None)
-    if meta is None or meta.empty:
+    where = span(node)
+    if where is None:
         return ""
-    return " ".join(text[meta.start_pos:meta.end_pos].split())[:500]
+    return " ".join(text[where[0]:where[1]].split())[:500]
 
 
 def _json_value(value: Any, scope: Scope, depth: int) -> Any:
@@ -132,6 +123,9 @@ def reference(parts: list[str], scope: Scope) -> Any:
     elif head == "path" and len(parts) > 1:
         value = scope.module_dir if parts[1] in ("module", "root", "cwd") else unknown(expr)
         rest = parts[2:]
+    elif head == "module" and len(parts) > 2 and parts[1] in scope.modules:
+        value = scope.modules[parts[1]].get(parts[2], unknown(expr))
+        rest = parts[3:]
     elif head in scope.iterators:
         value = scope.iterators[head]
         rest = parts[1:]
@@ -462,6 +456,11 @@ class _Eval:
             return unknown(_slice(self.text, node))
         value = reference(parts, self.scope)
         if is_unknown(value):
+            # A variable or local that is itself a reference keeps the caller's expression
+            # (``module.net.vpc_id``, ``aws_security_group.lb.id``): edges follow it.
+            carried = str(getattr(value, "expression", ""))
+            if carried and carried != ".".join(parts):
+                return value
             return unknown(_slice(self.text, node))
         return value
 
@@ -516,6 +515,59 @@ class _Eval:
         except OSError:
             return unknown(_slice(self.text, node))
 
+    def _for_items(self, node: Tree, depth: int) -> list[_Eval] | None:  # type: ignore[type-arg]
+        """One evaluator per element of a ``for`` expression, or None when the collection or
+        the condition is not literal."""
+        intro = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_intro"),
+                     None)
+        if intro is None:
+            return None
+        parts = self._expr(intro, depth)
+        names = [str(p.children[0]) for p in parts[:-1] if p.data == "identifier"]
+        coll = self.eval(parts[-1], depth) if parts else None
+        if not names or not known(coll) or not isinstance(coll, (list, dict)) \
+                or len(coll) > 10_000:
+            return None
+        pairs = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
+        cond = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"),
+                    None)
+        out: list[_Eval] = []
+        for key, value in pairs:
+            bound = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+            scope = self.scope
+            for name, v in bound.items():
+                scope = scope.with_iterator(name, v)
+            child = _Eval(self.text, scope)
+            if cond is not None:
+                test = child.eval(self._expr(cond, depth)[-1], depth)
+                if test is not True and test is not False:
+                    return None
+                if not test:
+                    continue
+            out.append(child)
+        return out
+
+    def _for_tuple_expr(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        items = self._for_items(node, depth)
+        body = [c for c in self._expr(node, depth) if c.data not in ("for_intro", "for_cond")]
+        if items is None or len(body) != 1:
+            return unknown(_slice(self.text, node))
+        return [child.eval(body[0], depth) for child in items]
+
+    def _for_object_expr(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
+        items = self._for_items(node, depth)
+        body = [c for c in self._expr(node, depth) if c.data not in ("for_intro", "for_cond")]
+        grouped = any(isinstance(c, Token) and str(c) == "..." for c in node.children)
+        if items is None or len(body) != 2 or grouped:
+            return unknown(_slice(self.text, node))
+        out: dict[str, Any] = {}
+        for child in items:
+            key = child.eval(body[0], depth)
+            if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+                return unknown(_slice(self.text, node))
+            out[_to_text(key)] = child.eval(body[1], depth)
+        return out
+
     def _conditional(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
         exprs = self._expr(node, depth)
         if len(exprs) != 3:
@@ -533,12 +585,16 @@ class _Eval:
             raise _Stop
         left = self.eval(exprs[0], depth)
         term = self._expr(exprs[1], depth)
-        op = "".join(str(t) for t in term[0].scan_values(lambda v: isinstance(v, Token)))
+        op = "".join(str(t) for t in term[0].scan_values(lambda v: isinstance(v, Token))).strip()
         right = self.eval(term[-1], depth)
+        if op in ("==", "!=") and (left is None or right is None) \
+                and not is_unknown(left) and not is_unknown(right):
+            # a collection is not null even when values inside it are unknown
+            return (left is right) if op == "==" else (left is not right)
         if not known(left) or not known(right):
             return unknown(_slice(self.text, node))
         try:
-            return _binary(op.strip(), left, right)
+            return _binary(op, left, right)
         except (_Stop, TypeError, ZeroDivisionError, ValueError):
             return unknown(_slice(self.text, node))
 

@@ -16,10 +16,14 @@ from typing import Any
 from meshward.errors import InputError
 from meshward.loaders.interface import SourceFile
 from meshward.loaders.terraform import TerraformLoad, load_terraform
-from meshward.model.cloud import CloudResource, unknown
+from meshward.model.cloud import CloudResource, is_unknown, unknown
 from meshward.model.source import Location
 
 _INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def looks_like_plan(text: str) -> bool:
@@ -50,9 +54,10 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
         out.errors.append(InputError(src.path, 1, "not a Terraform plan (no format_version)"))
         return []
     changes = {}
-    for rc in doc.get("resource_changes") or []:
+    for rc in _list(doc.get("resource_changes")):
         if isinstance(rc, dict) and isinstance(rc.get("address"), str):
             changes[rc["address"]] = rc
+    refs = _configuration_refs(doc.get("configuration"))
     folder = posixpath.dirname(src.path) or "."
     env = f"terraform:{folder}"
     found: list[CloudResource] = []
@@ -61,9 +66,12 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
     if isinstance(planned, dict) and isinstance(planned.get("root_module"), dict):
         for res in _walk_module(planned["root_module"], 0):
             rc = changes.get(str(res.get("address")))
-            after_unknown = (rc or {}).get("change", {}).get("after_unknown") if rc else None
+            planned_change = rc.get("change") if rc else None
+            after_unknown = (planned_change.get("after_unknown")
+                             if isinstance(planned_change, dict) else None)
             made = _resource(src, res, res.get("values"), after_unknown, env, lines)
             if made is not None:
+                _fill_references(made, refs)
                 found.append(made)
     else:
         for address, rc in changes.items():
@@ -73,6 +81,7 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
                 continue
             made = _resource(src, rc, change.get("after"), change.get("after_unknown"), env, lines)
             if made is not None:
+                _fill_references(made, refs)
                 found.append(made)
             del address
     if not found:
@@ -80,11 +89,47 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
     return found
 
 
+def _configuration_refs(config: Any) -> dict[str, dict[str, list[str]]]:
+    """``address -> attribute -> references`` from the plan's ``configuration`` section."""
+    out: dict[str, dict[str, list[str]]] = {}
+
+    def visit(module: Any, prefix: str, depth: int) -> None:
+        if not isinstance(module, dict) or depth > 50:
+            return
+        for res in _list(module.get("resources")):
+            if not isinstance(res, dict) or not isinstance(res.get("address"), str):
+                continue
+            raw = res.get("expressions")
+            exprs: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            found = {k: [str(r) for r in _list(v.get("references"))]
+                     for k, v in exprs.items() if isinstance(v, dict) and v.get("references")}
+            if found:
+                out[prefix + res["address"]] = found
+        calls = module.get("module_calls")
+        for name, call in (calls.items() if isinstance(calls, dict) else ()):
+            if isinstance(call, dict):
+                visit(call.get("module"), f"{prefix}module.{name}.", depth + 1)
+
+    if isinstance(config, dict):
+        visit(config.get("root_module"), "", 0)
+    return out
+
+
+def _fill_references(res: CloudResource, refs: dict[str, dict[str, list[str]]]) -> None:
+    """Values known only after apply keep what the configuration says they refer to, so edges
+    and rules can follow ``vpc_security_group_ids = [aws_security_group.db.id]``."""
+    wanted = refs.get(_INDEX.sub("", res.address), {})
+    for key, names in wanted.items():
+        value = res.attributes.get(key)
+        if key not in res.attributes or is_unknown(value):
+            res.attributes[key] = unknown(", ".join(names))
+
+
 def _walk_module(module: dict[str, Any], depth: int) -> list[dict[str, Any]]:
     if depth > 50:
         return []
-    out = [r for r in module.get("resources") or [] if isinstance(r, dict)]
-    for child in module.get("child_modules") or []:
+    out = [r for r in _list(module.get("resources")) if isinstance(r, dict)]
+    for child in _list(module.get("child_modules")):
         if isinstance(child, dict):
             out.extend(_walk_module(child, depth + 1))
     return out

@@ -73,6 +73,15 @@ class CloudResource:
     def get(self, attribute: str, default: Any = None) -> Any:
         return self.attributes.get(attribute, default)
 
+    def first(self, *attributes: str) -> Any:
+        """The first of ``attributes`` that is set (unknown counts as set: never ``or``-chain
+        attributes, an unknown value is falsy)."""
+        for name in attributes:
+            value = self.attributes.get(name)
+            if value is not None:
+                return value
+        return None
+
     def blocks(self, name: str) -> list[dict[str, Any]]:
         """The nested blocks ``name`` as a list of mappings (one mapping is a list of one)."""
         return blocks_of(self.attributes, name)

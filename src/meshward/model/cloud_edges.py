@@ -52,8 +52,23 @@ def _security_group_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
                             Confidence.MEDIUM, port=port))
 
 
+PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".consul", ".svc", ".cluster.local")
+
+
+def _private_zones(facts: CloudFacts) -> tuple[str, ...]:
+    """Private DNS names of the cloud (Cloud Map namespaces, private Route 53 zones)."""
+    zones = []
+    for r in facts.index.of_type("aws_service_discovery_private_dns_namespace",
+                                 "aws_route53_zone"):
+        name = r.get("name")
+        if isinstance(name, str) and (r.type.startswith("aws_service") or r.blocks("vpc")):
+            zones.append("." + name.lower().strip("."))
+    return tuple(zones)
+
+
 def _env_edges(inv: Inventory, facts: CloudFacts, graph: ServiceGraph) -> None:
     names = {n.lower(): n for n in inv.services}
+    private = PRIVATE_SUFFIXES + _private_zones(facts)
     for w in facts.workloads:
         frm = w.task_definition or w.resource
         for name, value, where in w.env_values:
@@ -67,8 +82,12 @@ def _env_edges(inv: Inventory, facts: CloudFacts, graph: ServiceGraph) -> None:
                 continue
 
             def resolve(host: str) -> str | None:
-                first = host.split(".", 1)[0]
-                return names.get(host) or names.get(first)
+                # the service's own name, or its name in a private zone (never a public host:
+                # api.stripe.com is not the fleet's "api" service)
+                first, _, rest = host.partition(".")
+                if not rest:
+                    return names.get(host)
+                return names.get(first) if ("." + rest).endswith(private) else None
 
             if isinstance(value, str):
                 _value_edges(graph, w.service, EnvVar(name, value, "literal", where), "env",
@@ -83,8 +102,8 @@ def _callee(facts: CloudFacts, value: object, frm: CloudResource) -> list[CloudW
 def _event_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
     idx = facts.index
     for integ in idx.of_type("aws_apigatewayv2_integration", "aws_api_gateway_integration"):
-        apis = _callee(facts, integ.get("api_id") or integ.get("rest_api_id"), integ)
-        targets = _callee(facts, integ.get("integration_uri") or integ.get("uri"), integ)
+        apis = _callee(facts, integ.first("api_id", "rest_api_id"), integ)
+        targets = _callee(facts, integ.first("integration_uri", "uri"), integ)
         for api in apis:
             for t in targets:
                 if api.service != t.service:

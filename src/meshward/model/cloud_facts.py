@@ -352,7 +352,24 @@ def _exposure(facts: CloudFacts) -> None:
             reason = f"behind internet-facing load balancer {lb.resource.ref}"
             if reason not in target.public:
                 target.public.append(reason)
-    del idx
+    # Functions and services behind a public API, and Lambda function URLs without auth.
+    for integ in idx.of_type("aws_apigatewayv2_integration", "aws_api_gateway_integration"):
+        apis = [facts.by_resource[id(x)] for x in idx.follow(integ.first("api_id", "rest_api_id"),
+                                                              integ) if id(x) in facts.by_resource]
+        for x in idx.follow(integ.first("integration_uri", "uri"), integ):
+            behind = facts.by_resource.get(id(x))
+            for api in apis:
+                if behind is not None and api.public and behind is not api:
+                    reason = f"behind public API {api.resource.ref}"
+                    if reason not in behind.public:
+                        behind.public.append(reason)
+    for url in idx.of_type("aws_lambda_function_url"):
+        if url.get("authorization_type") != "NONE":
+            continue
+        for fn in idx.follow(url.get("function_name"), url, "aws_lambda_function"):
+            function = facts.by_resource.get(id(fn))
+            if function is not None:
+                function.public.append(f"function URL {url.ref} with authorization NONE")
 
 
 def lb_targets(facts: CloudFacts) -> list[tuple[CloudWorkload, CloudWorkload, Location]]:

@@ -33,6 +33,12 @@ def module_prefix(res: CloudResource) -> str:
     return addr[: -len(tail)] if addr.endswith(tail) else ""
 
 
+def _parent(prefix: str) -> str:
+    """``module.a.module.b.`` -> ``module.a.``; ``module.a.`` -> ``""``."""
+    parts = prefix.rstrip(".").split(".")
+    return ".".join(parts[:-2]) + "." if len(parts) > 2 else ""
+
+
 class CloudIndex:
     def __init__(self, resources: Iterable[CloudResource]) -> None:
         self.resources = list(resources)
@@ -89,8 +95,16 @@ class CloudIndex:
             mods, rtype, name = m.group(1), m.group(2), m.group(3)
             if rtype in ("var", "local", "each", "count", "path", "module", "data", "self"):
                 continue
-            address = f"{prefix}{_strip_index(mods)}{rtype}.{name}"
-            yield from self._by_address.get((frm.environment, address), ())
+            # Relative to the module first; a value passed in from a calling module names the
+            # caller's resource, so the enclosing modules are tried next, outward.
+            scope = prefix
+            while True:
+                address = f"{scope}{_strip_index(mods)}{rtype}.{name}"
+                found = self._by_address.get((frm.environment, address))
+                if found or not scope:
+                    yield from found or ()
+                    break
+                scope = _parent(scope)
 
     def names_in(self, value: Any) -> list[str]:
         """Reference texts inside a value (for messages)."""

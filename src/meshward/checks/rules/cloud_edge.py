@@ -21,7 +21,7 @@ def _protected(ctx: ScanContext, r: CloudResource) -> bool | None:
     found: bool | None = False
     for assoc in resources(ctx, *_WAF_ASSOC):
         if r in f.index.follow(assoc.get("resource_arn"), assoc, r.type):
-            acl = assoc.get("web_acl_arn") or assoc.get("web_acl_id")
+            acl = assoc.first("web_acl_arn", "web_acl_id")
             if is_unknown(acl) and "aws_wafv2_web_acl" not in str(getattr(acl, "expression", "")):
                 found = None
             else:
@@ -85,6 +85,19 @@ def _limited(settings: dict[str, object], prefix: str = "throttling_") -> bool:
                or is_unknown(v) for v in (rate, burst))
 
 
+def _same_api(ctx: ScanContext, api_id: object, plan: CloudResource,
+              stage: CloudResource) -> bool:
+    """Does a usage plan's ``api_id`` name the stage's REST API (a stage name alone is not
+    enough: every API may have a ``prod`` stage)?"""
+    mine = stage.get("rest_api_id")
+    if isinstance(api_id, str) and isinstance(mine, str):
+        return api_id == mine
+    idx = facts(ctx).index
+    theirs = idx.follow(api_id, plan, "aws_api_gateway_rest_api")
+    ours = idx.follow(mine, stage, "aws_api_gateway_rest_api")
+    return bool(theirs and ours and any(a is b for a in theirs for b in ours))
+
+
 @rule(
     id="MWC11",
     title="API Gateway stage without throttling",
@@ -128,10 +141,13 @@ def no_throttling(ctx: ScanContext) -> Iterator[Hit]:
             if same_api and same_stage and any(_limited(s) for s in ms.blocks("settings")):
                 limited = True
         for plan in resources(ctx, "aws_api_gateway_usage_plan"):
-            stages = [s for block in plan.blocks("api_stages") for s in [block.get("stage")]]
-            if (name in stages or stage in idx.follow(stages, plan, "aws_api_gateway_stage")) \
-                    and any(_limited(t, "") for t in plan.blocks("throttle_settings")):
-                limited = True
+            if not any(_limited(t, "") for t in plan.blocks("throttle_settings")):
+                continue
+            for block in plan.blocks("api_stages"):
+                same_stage = block.get("stage") == name or stage in idx.follow(
+                    block.get("stage"), plan, "aws_api_gateway_stage")
+                if same_stage and _same_api(ctx, block.get("api_id"), plan, stage):
+                    limited = True
         if not limited:
             yield hit(ctx, stage, f"REST API stage {stage.ref} sets no throttling limit",
                       evidence="no method settings or usage plan throttle")
