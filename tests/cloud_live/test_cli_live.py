@@ -243,3 +243,26 @@ def test_lists_are_read_to_the_last_page(aws_env: Moto) -> None:
     assert short.requests[("logs", "describe_log_groups")] == 2
     assert "while reading CloudWatch log groups; read in part: CloudWatch log groups; " \
            "not read: S3 buckets." in short.notices[0]
+
+
+def test_sarif_of_live_findings_is_valid(aws_env: Moto, tmp_path: Path) -> None:
+    import jsonschema
+
+    from tests.conftest import REPO
+
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    sg = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    out = tmp_path / "r.sarif"
+    assert main(["scan", "--aws", "--select", "MWC01", "-f", "sarif", "-o", str(out)]) == 1
+    doc = json.loads(out.read_text())
+    schemas = [d / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+               for d in (REPO.parent, REPO.parent.parent)]
+    for schema in (s for s in schemas if s.is_file()):
+        jsonschema.Draft4Validator(json.loads(schema.read_text())).validate(doc)
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": f"aws://{REGION}/"}}
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]
+            ] == [{"uri": f"aws://{REGION}/ec2/security-group/{sg}"}]
