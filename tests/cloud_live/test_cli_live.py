@@ -184,8 +184,8 @@ def test_throttled_and_unreachable_calls(aws_env: Moto, throttling_endpoint: str
     throttled = [n for n in load.notices if " throttled: " in n]
     assert throttled == [
         "AWS: 1 call(s) throttled: ecr:DescribeRepositories (ThrottlingException). What they "
-        "read is missing or unknown in this audit; everything else was audited (retry later, "
-        "or lower the load with --aws-max-calls)"]
+        "read is missing or unknown in this audit; everything else was audited (meshward "
+        "retried with backoff: retry later, or allow more attempts with AWS_MAX_ATTEMPTS)"]
     failed = [n for n in load.notices if " failed: " in n]
     assert len(failed) == 1 and failed[0].startswith("AWS: 1 call(s) failed: eks:ListClusters (")
     # everything else was read: the seeded roles and security groups are there
@@ -266,3 +266,16 @@ def test_sarif_of_live_findings_is_valid(aws_env: Moto, tmp_path: Path) -> None:
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": f"aws://{REGION}/"}}
     assert [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]
             ] == [{"uri": f"aws://{REGION}/ec2/security-group/{sg}"}]
+
+
+def test_unreachable_endpoint_is_an_input_error(aws_env: Moto, tree: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing there
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    assert main(["scan", str(tree), "--aws", "--select", "MW101", "--no-color"]) == 2
+    text = capsys.readouterr().out
+    assert "MW101" in text
+    assert f"aws://{REGION}: AWS: cannot read the caller identity: Could not connect to the " \
+           "endpoint URL" in text
+    assert "(check the endpoint (AWS_ENDPOINT_URL), network and credentials)" in text

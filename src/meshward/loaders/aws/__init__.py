@@ -161,7 +161,8 @@ def load_aws(options: AwsOptions) -> AwsLoad:
                 f"AWS: {len(calls)} call(s) {kind}: {', '.join(unique)}. What they read is "
                 "missing or unknown in this audit; everything else was audited"
                 + (" (grant the read-only policy in docs/cloud.md)" if kind == "denied" else
-                   " (retry later, or lower the load with --aws-max-calls)"
+                   " (meshward retried with backoff: retry later, or allow more attempts "
+                   "with AWS_MAX_ATTEMPTS)"
                    if kind == "throttled" else ""))
     out.notices.append(f"AWS: read {len(out.resources)} resources of account "
                        f"{out.account_id or '?'} in {caller.region} with {record.calls} calls")

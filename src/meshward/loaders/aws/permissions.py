@@ -101,10 +101,13 @@ CALLS: Final[dict[tuple[str, str], str]] = {
 
 NO_PERMISSION_NEEDED: Final = frozenset({"sts:GetCallerIdentity"})
 
+# actions AWS checks besides the call's own: GetWebACLForResource reads the web ACL it returns
+ALSO_NEEDED: Final = frozenset({"wafv2:GetWebACL"})
+
 
 def actions() -> list[str]:
     """The IAM actions the loader needs, sorted, without duplicates."""
-    return sorted(set(CALLS.values()) - NO_PERMISSION_NEEDED)
+    return sorted((set(CALLS.values()) | ALSO_NEEDED) - NO_PERMISSION_NEEDED)
 
 
 def read_only_policy() -> str:
