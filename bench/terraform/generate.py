@@ -141,6 +141,10 @@ resource "aws_ecs_task_definition" "NAME" {
       { name = "NEXT_URL", value = "http://NEXT.shop.internal:8080" },
       { name = "LOG_LEVEL", value = "info" },
     ]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { awslogs-group = aws_cloudwatch_log_group.NAME.name, awslogs-region = "eu-west-1" }
+    }
   }])
 }
 

@@ -29,7 +29,7 @@ def test_root_module_with_tfvars_locals_modules_and_meta_arguments() -> None:
         "module.orders.aws_security_group.task", "random_password.db",
     ]  # count = var.enable_jobs ? 1 : 0 with enable_jobs = false in terraform.tfvars: none
     lb = got["aws_security_group.lb"]
-    assert (lb.location.path, lb.location.line, lb.environment) == ("main.tf", 39, "terraform:.")
+    assert (lb.location.path, lb.location.line, lb.environment) == ("main.tf", 39, "terraform:shop")
     assert lb.attributes["name"] == "shop-prod-lb"  # local from var.env of terraform.tfvars
     assert lb.attributes["ingress"] == [  # dynamic block over a literal local map
         {"description": "http", "from_port": 80, "to_port": 80, "protocol": "tcp",
@@ -60,6 +60,10 @@ def test_root_module_with_tfvars_locals_modules_and_meta_arguments() -> None:
     assert tree.notices == [
         "main.tf:34: module vpc_registry (source terraform-aws-modules/vpc/aws) is not in the "
         "scanned tree: not followed (scan its code or a plan)",
+        "Terraform: 1 attribute value(s) depend on variables without a value, data sources or "
+        "functions meshward does not evaluate (first: main.tf:70 ami = data.aws_ami.al2023.id); "
+        "rules do not judge them: give the variables in terraform.tfvars, or scan a plan "
+        "(`terraform show -json plan.out`)",
         "Terraform resources of providers meshward has no cloud rules for were read but not "
         "judged: random (1)",
     ]
@@ -210,3 +214,48 @@ def test_idioms_make_a_service_with_its_security_group() -> None:
 
     w = cloud_facts(inv).workloads[0]
     assert [g.address for g in w.security_groups] == ["module.storefront.aws_security_group.app[0]"]
+
+
+def test_collection_functions_on_literal_values() -> None:
+    res, errors, _ = _load({"main.tf": (
+        'variable "zones" {\n  default = ["a", "b", "a"]\n}\n'
+        'locals {\n  tags = { team = "pay", env = "prod" }\n}\n'
+        'resource "aws_subnet" "s" {\n  count = length(distinct(var.zones))\n'
+        '  availability_zone = element(var.zones, count.index)\n}\n'
+        'resource "aws_sqs_queue" "q" {\n'
+        '  name = join("-", compact(flatten([["q"], [""], [keys(local.tags)]])))\n'
+        '  tags = { all = join(",", values(local.tags)), has = contains(var.zones, "b") }\n'
+        '  policy = length(aws_iam_role.r.arn)\n}\n')})
+    assert errors == []
+    by = {r.address: r.attributes for r in res}
+    assert by["aws_subnet.s[1]"] == {"availability_zone": "b"}
+    assert sorted(by) == ["aws_sqs_queue.q", "aws_subnet.s[0]", "aws_subnet.s[1]"]
+    assert by["aws_sqs_queue.q"]["name"] == "q-env-team"
+    assert by["aws_sqs_queue.q"]["tags"] == {"all": "prod,pay", "has": True}
+    assert by["aws_sqs_queue.q"]["policy"].expression == "length(aws_iam_role.r.arn)"
+
+
+def test_tfvars_precedence_and_modules_with_count_zero() -> None:
+    res, errors, notices = _load({
+        "main.tf": ('variable "env" {\n  default = "dev"\n}\nvariable "size" {\n  default = 1\n}\n'
+                    'resource "aws_sqs_queue" "q" {\n  name = "${var.env}-${var.size}"\n}\n'
+                    'module "off" {\n  source = "./m"\n  count = 0\n}\n'),
+        "m/main.tf": 'resource "aws_sqs_queue" "never" {\n  name = "x"\n}\n',
+        "terraform.tfvars": 'env = "staging"\nsize = 2\n',
+        "a.auto.tfvars": 'env = "prod"\n',
+    })
+    assert errors == [] and notices == []
+    assert [(r.address, r.attributes["name"]) for r in res] == [("aws_sqs_queue.q", "prod-2")]
+
+
+def test_values_unknown_for_want_of_input_are_counted_in_one_notice() -> None:
+    _, _, notices = _load({"main.tf": (
+        'variable "cidr" {}\n'
+        'resource "aws_vpc" "v" {\n  cidr_block = var.cidr\n}\n'
+        'resource "aws_subnet" "s" {\n  vpc_id = aws_vpc.v.id\n'
+        '  availability_zone = data.aws_availability_zones.all.names[0]\n}\n')})
+    assert notices == [
+        "Terraform: 2 attribute value(s) depend on variables without a value, data sources or "
+        "functions meshward does not evaluate (first: main.tf:3 cidr_block = var.cidr); rules "
+        "do not judge them: give the variables in terraform.tfvars, or scan a plan (`terraform "
+        "show -json plan.out`)"]

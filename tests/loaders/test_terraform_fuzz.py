@@ -69,3 +69,19 @@ def test_random_plans_and_json_configs_never_raise(value: object) -> None:
                    [SourceFile("p.json", json.dumps(plan))])
     assert all(e.path in ("c.tf.json", "p.json") for e in out.errors)
     build_facts(out.resources)
+
+
+def test_deep_nesting_is_an_input_error_not_a_crash() -> None:
+    deep_value = 'resource "aws_s3_bucket" "b" {\n  tags = ' + "[" * 3000 + "]" * 3000 + "\n}\n"
+    deep_blocks = 'resource "aws_s3_bucket" "c" {\n' + "a {\n" * 2000 + "}\n" * 2000 + "}\n"
+    deep_json = json.dumps({"resource": {"aws_s3_bucket": {"d": {
+        "x": json.loads("[" * 900 + "]" * 900)}}}})
+    out = load_terraform([SourceFile("deep.tf", deep_value), SourceFile("blocks.tf", deep_blocks),
+                          SourceFile("deep.tf.json", deep_json)])
+    assert [e.render() for e in out.errors] == [
+        "blocks.tf: HCL nested too deeply to read (flatten the nesting; the rest was scanned)",
+        "deep.tf.json: Terraform JSON nested too deeply to read (flatten the nesting; the rest "
+        "was scanned)"]
+    [bucket] = out.resources
+    assert bucket.address == "aws_s3_bucket.b"  # a value too deep to evaluate stays unknown
+    build_facts(out.resources)

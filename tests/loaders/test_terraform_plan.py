@@ -69,3 +69,17 @@ def test_broken_plan_is_an_input_error(tmp_path: Path) -> None:
     assert [e.render() for e in tree.errors] == [
         "plan.json:1: Terraform plan JSON does not parse (write it again with `terraform show "
         "-json plan.out`)"]
+
+
+def test_state_json_reads_like_a_plan(tmp_path: Path) -> None:
+    state = {"format_version": "1.0", "terraform_version": "1.9.5", "values": {
+        "outputs": {}, "root_module": {"resources": [{
+            "address": "aws_ecr_repository.orders", "mode": "managed",
+            "type": "aws_ecr_repository", "name": "orders",
+            "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+            "values": {"name": "orders", "image_tag_mutability": "MUTABLE",
+                       "image_scanning_configuration": [{"scan_on_push": True}]},
+            "sensitive_values": {}}]}}}
+    (tmp_path / "state.json").write_text(json.dumps(state, indent=2))
+    result = scan([tmp_path], select=["MWC50", "MWC51"])
+    assert [(f.rule_id, str(f.location)) for f in result.findings] == [("MWC50", "state.json:9")]

@@ -80,3 +80,173 @@ def test_public_hosts_are_not_fleet_services(tmp_path: object) -> None:
     graph = build_context([root]).graph
     assert [(e.source, e.target, [ev.variable for ev in e.evidence])
             for e in graph.edges.values()] == [("billing", "api", ["API_URL"])]
+
+
+def test_public_address_is_exposure_only_with_a_route_to_the_internet(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text('''
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_subnet" "edge" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_subnet" "inner" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route_table" "edge" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.gw.id
+  }
+}
+resource "aws_route_table" "inner" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route_table_association" "edge" {
+  subnet_id      = aws_subnet.edge.id
+  route_table_id = aws_route_table.edge.id
+}
+resource "aws_route_table_association" "inner" {
+  subnet_id      = aws_subnet.inner.id
+  route_table_id = aws_route_table.inner.id
+}
+resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_instance" "front" {
+  subnet_id                   = aws_subnet.edge.id
+  associate_public_ip_address = true
+  vpc_security_group_ids      = [aws_security_group.web.id]
+}
+resource "aws_instance" "back" {
+  subnet_id                   = aws_subnet.inner.id
+  associate_public_ip_address = true
+  vpc_security_group_ids      = [aws_security_group.web.id]
+}
+''')
+    inv = build_context([root]).inventory
+    got = {name: (svc.deployments[0].exposure.value, svc.deployments[0].exposure_reasons)
+           for name, svc in inv.services.items()}
+    assert got == {
+        "front": ("public", ["associate_public_ip_address = true; security group "
+                             "aws_security_group.web allows 0.0.0.0/0 on port 443"]),
+        "back": ("cluster", ["EC2 instance inside its VPC"]),
+    }
+
+
+def test_event_sources_link_producers_to_the_functions_they_trigger() -> None:
+    graph = build_context([FIXTURES / "terraform" / "events"]).graph
+    got = sorted((e.source, e.target, ev.kind, str(ev.location), ev.variable)
+                 for e in graph.edges.values() for ev in e.evidence)
+    assert got == [
+        ("api", "notifier", "event-source", "main.tf:26", "ORDERS_TOPIC_ARN"),
+        ("api", "worker", "event-source", "main.tf:26", "JOBS_QUEUE_URL"),
+    ]
+
+
+def test_same_name_in_another_role_is_another_service(tmp_path: object) -> None:
+    """An RDS instance named like the application is its database, not one more deployment of
+    it; an ECS service named like a Kubernetes Deployment is the same service."""
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n"
+        "  selector: {matchLabels: {app: orders}}\n  template:\n"
+        "    metadata: {labels: {app: orders}}\n    spec:\n"
+        "      containers: [{name: orders, image: example/orders:1.0.0}]\n")
+    (root / "main.tf").write_text(
+        'resource "aws_db_instance" "orders" {\n  identifier = "orders"\n  engine = "postgres"\n}\n'
+        'resource "aws_ecs_service" "orders" {\n  name = "orders"\n}\n')
+    inv = build_context([root]).inventory
+    assert {n: [d.kind for d in s.deployments] for n, s in inv.services.items()} == {
+        "orders": ["Deployment", "aws_ecs_service"], "orders-db": ["aws_db_instance"]}
+
+
+def test_applications_keep_the_plain_name_whatever_the_order(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text(
+        'resource "aws_db_instance" "orders" {\n  identifier = "orders"\n}\n'
+        'resource "aws_elasticache_cluster" "orders" {\n  cluster_id = "orders"\n'
+        '  engine = "redis"\n}\n'
+        'resource "aws_lambda_function" "orders" {\n  function_name = "orders"\n'
+        '  role = "arn:aws:iam::111122223333:role/orders"\n}\n')
+    inv = build_context([root]).inventory
+    assert {n: [d.kind for d in s.deployments] for n, s in inv.services.items()} == {
+        "orders": ["aws_lambda_function"], "orders-cache": ["aws_elasticache_cluster"],
+        "orders-db": ["aws_db_instance"]}
+
+
+def test_instance_ports_come_from_its_security_groups(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text('''
+resource "aws_security_group" "vm" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+  ingress {
+    from_port   = 8080
+    to_port     = 8081
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+  ingress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    self        = true
+  }
+}
+resource "aws_instance" "legacy" {
+  vpc_security_group_ids = [aws_security_group.vm.id]
+}
+''')
+    inv = build_context([root]).inventory
+    assert inv.services["legacy"].deployments[0].ports == [22, 8080, 8081]
+
+
+def test_kubernetes_services_reach_managed_datastores_by_endpoint(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n"
+        "  selector: {matchLabels: {app: orders}}\n  template:\n"
+        "    metadata: {labels: {app: orders}}\n    spec:\n"
+        "      containers:\n        - name: orders\n          image: example/orders:1.0.0\n"
+        "          env:\n            - name: DATABASE_URL\n"
+        "              value: postgres://app:pw@orders-db.c9akciq32.eu-west-1.rds.amazonaws.com:5432/orders\n"
+        "            - name: REDIS_HOST\n"
+        "              value: master.sessions.abc123.euw1.cache.amazonaws.com\n")
+    (root / "main.tf").write_text(
+        'resource "aws_db_instance" "orders" {\n  identifier = "orders-db"\n  engine = "postgres"\n}\n'
+        'resource "aws_elasticache_replication_group" "sessions" {\n'
+        '  replication_group_id = "sessions"\n  description = "sessions"\n}\n')
+    graph = build_context([root]).graph
+    got = sorted((e.source, e.target, ev.detail, str(ev.location))
+                 for e in graph.edges.values() for ev in e.evidence)
+    assert got == [
+        ("orders", "orders-db", "DATABASE_URL=postgres://app:***@orders-db.c9akciq32.eu-west-1"
+         ".rds.amazonaws.com:5432/orders", "app.yaml:13"),
+        ("orders", "sessions", "REDIS_HOST=master.sessions.abc123.euw1.cache.amazonaws.com",
+         "app.yaml:15"),
+    ]

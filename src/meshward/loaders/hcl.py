@@ -132,7 +132,11 @@ def parse_hcl(path: str, text: str, abs_path: str = "") -> tuple[HclFile | None,
     out = HclFile(path, abs_path)
     body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
     if body is not None:
-        _fill(body, out.blocks, out.attrs, path, text)
+        try:
+            _fill(body, out.blocks, out.attrs, path, text, 0)
+        except RecursionError:
+            return None, InputError(path, 0, "HCL nested too deeply to read",
+                                    "flatten the nesting; the rest was scanned")
     return out, None
 
 
@@ -153,8 +157,13 @@ def _name(node: Any) -> str:
     return ""
 
 
+MAX_BLOCK_DEPTH = 100
+
+
 def _fill(body: Tree, blocks: list[Block], attrs: dict[str, Attr], path: str,  # type: ignore[type-arg]
-          text: str) -> None:
+          text: str, depth: int) -> None:
+    if depth > MAX_BLOCK_DEPTH:
+        raise RecursionError
     for item in body.children:
         if not isinstance(item, Tree):
             continue
@@ -172,7 +181,7 @@ def _fill(body: Tree, blocks: list[Block], attrs: dict[str, Attr], path: str,  #
             block = Block(_name(heads[0]), [_name(h) for h in heads[1:]], line_of_node(item),
                           path)
             if inner is not None:
-                _fill(inner, block.blocks, block.attrs, path, text)
+                _fill(inner, block.blocks, block.attrs, path, text, depth + 1)
             blocks.append(block)
 
 
@@ -185,6 +194,15 @@ def parse_json_config(path: str, text: str) -> tuple[HclFile | None, InputError 
                                 "fix the JSON; the rest was scanned")
     value = docs[0].value if docs else None
     out = HclFile(path, "")
+    try:
+        return _json_file(path, text, value, out)
+    except RecursionError:
+        return None, InputError(path, 0, "Terraform JSON nested too deeply to read",
+                                "flatten the nesting; the rest was scanned")
+
+
+def _json_file(path: str, text: str, value: Any, out: HclFile
+               ) -> tuple[HclFile | None, InputError | None]:
     if not isinstance(value, YMap):
         if value is not None:
             return None, InputError(path, 1, "Terraform JSON must be an object at the top")

@@ -63,6 +63,13 @@ class _Module:
         return [b for f in self.files for b in f.blocks if b.type == type_]
 
 
+def _env_name(folder: str, mod: _Module) -> str:
+    """The root module's folder as scanned; the scanned folder's own name for its top."""
+    if folder == "." and mod.abs_dir:
+        return Path(mod.abs_dir).name or "."
+    return folder
+
+
 def _folder(path: str) -> str:
     parent = posixpath.dirname(path)
     return parent or "."
@@ -94,8 +101,9 @@ def load_terraform(sources: list[SourceFile]) -> TerraformLoad:
     for folder in sorted(modules):
         mod = modules[folder]
         if mod.files and folder not in called:
-            env = f"terraform:{folder}"
+            env = f"terraform:{_env_name(folder, mod)}"
             _instantiate(mod, modules, None, "", env, out, [folder])
+    _unresolved_notice(out)
     others: dict[str, int] = {}
     for r in out.resources:
         if r.provider not in KNOWN_PROVIDERS:
@@ -145,6 +153,32 @@ def _parse_all(sources: list[SourceFile]) -> list[_Parsed]:
         return _parse_chunk(sources)
 
 
+_DATA_REF = re.compile(r"\bdata\.[\w\-]+\.[\w\-]+")
+_OTHER_RESOURCE = re.compile(r"(?<![\w.\-])(?:module\.[\w\-]+\.)*[a-z][a-z0-9]*_[a-z0-9_]+\.[\w\-]+")
+
+
+def _unresolved_notice(out: TerraformLoad) -> None:
+    """Say once how many values stayed unknown for want of an input (not for referring to
+    another resource, which only apply can know), and where the first one is."""
+    count = 0
+    first = ""
+    for r in out.resources:
+        for key, value in r.attributes.items():
+            if not is_unknown(value):
+                continue
+            expr = str(getattr(value, "expression", ""))
+            if _OTHER_RESOURCE.search(_DATA_REF.sub("", expr)):
+                continue  # names another resource: known after apply, and followed as a reference
+            count += 1
+            if not first:
+                first = f"{r.location.path}:{r.line_of(key)} {key} = {expr[:60]}"
+    if count:
+        out.notice(f"Terraform: {count} attribute value(s) depend on variables without a value, "
+                   f"data sources or functions meshward does not evaluate (first: {first}); "
+                   "rules do not judge them: give the variables in terraform.tfvars, or scan a "
+                   "plan (`terraform show -json plan.out`)")
+
+
 def _local_source(folder: str, call: Block) -> str | None:
     attr = call.attrs.get("source")
     value = evaluate(attr, Scope(folder)) if attr is not None else None
@@ -169,7 +203,10 @@ def _variables(mod: _Module, inputs: dict[str, Any] | None, out: TerraformLoad) 
                                                           "terraform.tfvars.json")
             or Path(f.path).name.endswith((".auto.tfvars", ".auto.tfvars.json"))]
     others = [f for f in mod.tfvars if f not in auto]
-    chosen = sorted(auto, key=lambda f: f.path)
+    # Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by
+    # name; a later file overrides an earlier one.
+    chosen = sorted(auto, key=lambda f: (not Path(f.path).name.startswith("terraform.tfvars"),
+                                         Path(f.path).name))
     if len(others) == 1:
         chosen.append(others[0])
         out.notice(f"{others[0].path}: applied as the variable file of {mod.folder} "
@@ -212,6 +249,9 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
             out.errors.append(InputError(call.path, call.line,
                                          f"module {name} calls itself (cycle): not followed"))
             continue
+        count = call.attrs.get("count")
+        if count is not None and evaluate(count, scope) == 0:
+            continue  # count = 0: the module creates nothing
         inputs = {k: evaluate(a, scope) for k, a in call.attrs.items()
                   if k not in ("source", "version", "count", "for_each", "providers",
                                "depends_on")}

@@ -19,14 +19,17 @@ from typing import Any
 from lark import Token, Tree
 
 from meshward.loaders.hcl import Attr, Block, Literal, span
+from meshward.loaders.terraform_functions import (
+    FUNCTIONS,
+    PARTLY_UNKNOWN_OK,
+    Unresolved,
+    known,
+    to_text,
+)
 from meshward.model.cloud import is_unknown, unknown
 
 MAX_DEPTH = 60
 _SIMPLE_REF = re.compile(r"\$\{\s*([A-Za-z_][\w\-]*(?:\.[A-Za-z_][\w\-]*)+)\s*\}")
-
-
-class _Stop(Exception):
-    """Evaluation gave up: the value is unknown."""
 
 
 @dataclass
@@ -57,7 +60,7 @@ def evaluate(attr: Attr, scope: Scope) -> Any:
         return _json_value(attr.expr.value, scope, 0)
     try:
         return _Eval(attr.text, scope).eval(attr.expr, 0)
-    except (_Stop, RecursionError):
+    except (Unresolved, RecursionError):
         return unknown(_slice(attr.text, attr.expr))
 
 
@@ -93,20 +96,12 @@ def interpolate(text: str, scope: Scope) -> Any:
         if is_unknown(value) or isinstance(value, (dict, list)) or value is None:
             unresolved = True
             return m.group(0)
-        return _to_text(value)
+        return to_text(value)
 
     out = _SIMPLE_REF.sub(sub, text)
     if unresolved or "${" in out.replace("$${", "") or "%{" in out:
         return unknown(out)
     return out
-
-
-def _to_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def reference(parts: list[str], scope: Scope) -> Any:
@@ -130,7 +125,7 @@ def reference(parts: list[str], scope: Scope) -> Any:
         value = scope.iterators[head]
         rest = parts[1:]
     elif head == "data" and len(parts) >= 4 and parts[1] == "aws_iam_policy_document" \
-            and parts[3] == "json":
+            and parts[3] in ("json", "minified_json"):
         block = scope.data.get((parts[1], parts[2]))
         return policy_document(block, scope) if block is not None else unknown(expr)
     else:
@@ -156,17 +151,6 @@ def local(name: str, scope: Scope) -> Any:
         scope._resolving.discard(name)
     scope._local_values[name] = value
     return value
-
-
-def known(value: Any) -> bool:
-    """True when nothing inside ``value`` is unknown."""
-    if is_unknown(value):
-        return False
-    if isinstance(value, dict):
-        return all(known(v) for v in value.values())
-    if isinstance(value, list):
-        return all(known(v) for v in value)
-    return True
 
 
 def policy_document(block: Block, scope: Scope) -> Any:
@@ -236,95 +220,6 @@ def _unescape(chars: str) -> str:
     return "".join(out)
 
 
-def _jsonencode(args: list[Any]) -> Any:
-    """The JSON text; when parts are unknown, the structure itself (unknowns inside), so rules
-    still read the policy or container definitions around one unresolved reference."""
-    if len(args) != 1:
-        raise _Stop
-    if not known(args[0]):
-        if isinstance(args[0], (dict, list)):
-            return args[0]
-        raise _Stop
-    return json.dumps(args[0], sort_keys=True)
-
-
-def _merge(args: list[Any]) -> Any:
-    out: dict[str, Any] = {}
-    for a in args:
-        if not isinstance(a, dict):
-            raise _Stop
-        out.update(a)
-    return out
-
-
-def _concat(args: list[Any]) -> Any:
-    out: list[Any] = []
-    for a in args:
-        if not isinstance(a, list):
-            raise _Stop
-        out.extend(a)
-    return out
-
-
-def _one_string(fn: Callable[[str], Any]) -> Callable[[list[Any]], Any]:
-    def call(args: list[Any]) -> Any:
-        if len(args) != 1 or not isinstance(args[0], str):
-            raise _Stop
-        return fn(args[0])
-
-    return call
-
-
-def _join(args: list[Any]) -> Any:
-    if len(args) != 2 or not isinstance(args[0], str) or not isinstance(args[1], list) \
-            or not all(isinstance(x, (str, int, float)) for x in args[1]):
-        raise _Stop
-    return args[0].join(_to_text(x) for x in args[1])
-
-
-def _format(args: list[Any]) -> Any:
-    if not args or not isinstance(args[0], str) or not all(known(a) for a in args):
-        raise _Stop
-    fmt, rest = args[0], [_to_text(a) for a in args[1:]]
-    if fmt.count("%s") + fmt.count("%d") != len(rest) or "%%" in fmt:
-        raise _Stop
-    return re.sub(r"%[sd]", lambda _m: rest.pop(0), fmt)
-
-
-def _coalesce(args: list[Any]) -> Any:
-    for a in args:
-        if is_unknown(a):
-            raise _Stop
-        if a not in (None, ""):
-            return a
-    raise _Stop
-
-
-def _lookup(args: list[Any]) -> Any:
-    if len(args) in (2, 3) and isinstance(args[0], dict) and isinstance(args[1], str):
-        if args[1] in args[0]:
-            return args[0][args[1]]
-        if len(args) == 3:
-            return args[2]
-    raise _Stop
-
-
-def _same(args: list[Any]) -> Any:
-    if len(args) != 1:
-        raise _Stop
-    return args[0]
-
-
-FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
-    "jsonencode": _jsonencode, "merge": _merge, "concat": _concat, "join": _join,
-    "lower": _one_string(str.lower), "upper": _one_string(str.upper),
-    "trimspace": _one_string(str.strip), "format": _format, "coalesce": _coalesce,
-    "lookup": _lookup, "tolist": _same, "toset": _same, "tomap": _same, "tostring": _same,
-    "sensitive": _same, "nonsensitive": _same,
-    "jsondecode": _one_string(lambda s: json.loads(s)),
-}
-
-
 class _Eval:
     def __init__(self, text: str, scope: Scope) -> None:
         self.text = text
@@ -332,9 +227,9 @@ class _Eval:
 
     def eval(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise _Stop
+            raise Unresolved
         if isinstance(node, Token):
-            raise _Stop
+            raise Unresolved
         kind = node.data
         handler = getattr(self, f"_{kind}", None)
         if handler is None:
@@ -347,7 +242,7 @@ class _Eval:
     def _expr_term(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
         inner = self._expr(node, depth)
         if len(inner) != 1:
-            raise _Stop
+            raise Unresolved
         return self.eval(inner[0], depth)
 
     def _int_lit(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
@@ -382,7 +277,7 @@ class _Eval:
             value = self.eval(exprs[0], depth) if exprs else unknown()
             if is_unknown(value) or isinstance(value, (dict, list)):
                 return unknown(_slice(self.text, node)[1:-1])
-            pieces.append("" if value is None else _to_text(value))
+            pieces.append("" if value is None else to_text(value))
         return "".join(pieces)
 
     def _heredoc_template(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
@@ -417,8 +312,8 @@ class _Eval:
                 return str(inner[0].children[0])
         value = self.eval(node, depth)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return _to_text(value)
-        raise _Stop
+            return to_text(value)
+        raise Unresolved
 
     def _traversal(self, node: Any, depth: int) -> list[str] | None:
         """``a.b["c"].d`` as its names, when every step is a name or a literal index."""
@@ -447,7 +342,7 @@ class _Eval:
             if not exprs:
                 return None
             value = self.eval(exprs[0], depth)
-            return [*base, _to_text(value)] if isinstance(value, (str, int)) else None
+            return [*base, to_text(value)] if isinstance(value, (str, int)) else None
         return None
 
     def _get_attr_expr_term(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
@@ -475,8 +370,8 @@ class _Eval:
             key = self.eval(exprs[0], depth) if exprs else None
         if isinstance(base, list) and isinstance(key, int) and -len(base) <= key < len(base):
             return base[key]
-        if isinstance(base, dict) and isinstance(key, (str, int)) and _to_text(key) in base:
-            return base[_to_text(key)]
+        if isinstance(base, dict) and isinstance(key, (str, int)) and to_text(key) in base:
+            return base[to_text(key)]
         return unknown(_slice(self.text, node))
 
     def _function_call(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
@@ -490,11 +385,11 @@ class _Eval:
                 return self._file(args_node, node, depth)
             return unknown(_slice(self.text, node))
         args = [self.eval(a, depth) for a in self._expr(args_node, depth)] if args_node else []
-        if any(is_unknown(a) for a in args) and fn not in (_coalesce, _jsonencode):
+        if any(is_unknown(a) for a in args) and names[-1] not in PARTLY_UNKNOWN_OK:
             return unknown(_slice(self.text, node))
         try:
             return fn(args)
-        except (_Stop, ValueError, TypeError, IndexError):
+        except (Unresolved, ValueError, TypeError, IndexError):
             return unknown(_slice(self.text, node))
 
     def _file(self, args_node: Tree, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
@@ -565,13 +460,13 @@ class _Eval:
             key = child.eval(body[0], depth)
             if not isinstance(key, (str, int, float)) or isinstance(key, bool):
                 return unknown(_slice(self.text, node))
-            out[_to_text(key)] = child.eval(body[1], depth)
+            out[to_text(key)] = child.eval(body[1], depth)
         return out
 
     def _conditional(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
         exprs = self._expr(node, depth)
         if len(exprs) != 3:
-            raise _Stop
+            raise Unresolved
         cond = self.eval(exprs[0], depth)
         if cond is True:
             return self.eval(exprs[1], depth)
@@ -582,7 +477,7 @@ class _Eval:
     def _binary_op(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
         exprs = self._expr(node, depth)
         if len(exprs) != 2 or exprs[1].data != "binary_term":
-            raise _Stop
+            raise Unresolved
         left = self.eval(exprs[0], depth)
         term = self._expr(exprs[1], depth)
         op = "".join(str(t) for t in term[0].scan_values(lambda v: isinstance(v, Token))).strip()
@@ -595,7 +490,7 @@ class _Eval:
             return unknown(_slice(self.text, node))
         try:
             return _binary(op, left, right)
-        except (_Stop, TypeError, ZeroDivisionError, ValueError):
+        except (Unresolved, TypeError, ZeroDivisionError, ValueError):
             return unknown(_slice(self.text, node))
 
     def _unary_op(self, node: Tree, depth: int) -> Any:  # type: ignore[type-arg]
@@ -615,16 +510,16 @@ def _binary(op: str, left: Any, right: Any) -> Any:
         return left != right
     if op in ("&&", "||"):
         if not isinstance(left, bool) or not isinstance(right, bool):
-            raise _Stop
+            raise Unresolved
         return (left and right) if op == "&&" else (left or right)
     if isinstance(left, bool) or isinstance(right, bool) \
             or not isinstance(left, (int, float)) or not isinstance(right, (int, float)):
-        raise _Stop
+        raise Unresolved
     ops: dict[str, Callable[[Any, Any], Any]] = {
         "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
         "/": lambda a, b: a / b, "%": lambda a, b: a % b, "<": lambda a, b: a < b,
         ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
     }
     if op not in ops:
-        raise _Stop
+        raise Unresolved
     return ops[op](left, right)

@@ -1,5 +1,7 @@
 """Terraform plan JSON (``terraform show -json plan.out``) into :class:`CloudResource` objects.
 
+The state as ``terraform show -json`` prints it (``values.root_module``) is read the same way.
+
 Recognised by content (``format_version`` with ``planned_values`` or ``resource_changes``), so
 the file name does not matter. A plan's values are fully resolved; values only known after
 apply (``after_unknown``) become ``unknown()``. When the resource's source is in the scanned
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from pathlib import Path
 from typing import Any
 
 from meshward.errors import InputError
@@ -30,7 +33,8 @@ def looks_like_plan(text: str) -> bool:
     head = text[:4096]
     if '"format_version"' not in head and '"format_version"' not in text:
         return False
-    return '"planned_values"' in text or '"resource_changes"' in text
+    return ('"planned_values"' in text or '"resource_changes"' in text
+            or ('"values"' in text and '"root_module"' in text))  # `terraform show -json` state
 
 
 def load_all(sources: list[SourceFile], plans: list[SourceFile]) -> TerraformLoad:
@@ -38,7 +42,7 @@ def load_all(sources: list[SourceFile], plans: list[SourceFile]) -> TerraformLoa
     out = load_terraform(sources)
     for plan in plans:
         resources = load_plan(plan, out)
-        _attach(resources, out, posixpath.dirname(plan.path) or ".")
+        _attach(resources, out)
     return out
 
 
@@ -59,9 +63,12 @@ def load_plan(src: SourceFile, out: TerraformLoad) -> list[CloudResource]:
             changes[rc["address"]] = rc
     refs = _configuration_refs(doc.get("configuration"))
     folder = posixpath.dirname(src.path) or "."
-    env = f"terraform:{folder}"
+    top = Path(src.abs_path).parent.name if src.abs_path and folder == "." else ""
+    env = f"terraform:{top or folder}"
     found: list[CloudResource] = []
     planned = doc.get("planned_values")
+    if not isinstance(planned, dict):
+        planned = doc.get("values")  # a state, as `terraform show -json` prints it
     lines = _address_lines(src.text)
     if isinstance(planned, dict) and isinstance(planned.get("root_module"), dict):
         for res in _walk_module(planned["root_module"], 0):
@@ -179,7 +186,7 @@ def _mark_unknown(values: dict[str, Any], marks: dict[str, Any], where: str, dep
                     _mark_unknown(v, m, f"{where}.{key}[{i}]", depth + 1)
 
 
-def _attach(planned: list[CloudResource], out: TerraformLoad, plan_folder: str) -> None:
+def _attach(planned: list[CloudResource], out: TerraformLoad) -> None:
     """Point planned resources at their source block; drop the source resources they replace."""
     by_address: dict[str, list[CloudResource]] = {}
     for r in out.resources:
@@ -187,7 +194,7 @@ def _attach(planned: list[CloudResource], out: TerraformLoad, plan_folder: str) 
     replaced: set[int] = set()
     for p in planned:
         candidates = by_address.get(_INDEX.sub("", p.address), [])
-        here = [c for c in candidates if c.environment == f"terraform:{plan_folder}"]
+        here = [c for c in candidates if c.environment == p.environment]
         chosen = here or (candidates if len({c.environment for c in candidates}) == 1 else [])
         if not chosen:
             continue

@@ -159,6 +159,8 @@ def iter_yaml_documents(text: str) -> Iterator[Document]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:  # PyYAML >= 6.0.3 stops before recursing
+            raise ParseError("nested too deeply to read", 0) from None
         raise ParseError(problem, line) from None
     except yaml.YAMLError as exc:
         raise ParseError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", 0) from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from meshward.findings.finding import Confidence
 from meshward.model.cloud import CloudResource, is_unknown
 from meshward.model.cloud_facts import CloudFacts, CloudWorkload, cloud_facts, lb_targets
-from meshward.model.edges import _value_edges
+from meshward.model.edges import _value_edges, redact_url_passwords
 from meshward.model.graph import Evidence, ServiceGraph
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import EnvVar
@@ -31,6 +31,8 @@ def add_cloud_edges(inv: Inventory, graph: ServiceGraph) -> None:
                 Confidence.HIGH))
     _env_edges(inv, facts, graph)
     _event_edges(facts, graph)
+    _channel_edges(facts, graph)
+    _endpoint_edges(inv, facts, graph)
 
 
 def _security_group_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
@@ -129,3 +131,91 @@ def _event_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
                         "event-source", mapping.location,
                         f"{mapping.ref}: {src.resource.ref} triggers {fn.resource.ref}",
                         Confidence.HIGH))
+
+
+def _consumers(facts: CloudFacts) -> dict[int, list[tuple[CloudWorkload, CloudResource]]]:
+    """Queues, topics, streams, tables and buckets -> the workloads they trigger, and how."""
+    idx = facts.index
+    out: dict[int, list[tuple[CloudWorkload, CloudResource]]] = {}
+
+    def add(channel: CloudResource, fn: CloudWorkload, link: CloudResource) -> None:
+        if id(channel) not in facts.by_resource:
+            out.setdefault(id(channel), []).append((fn, link))
+
+    for m in idx.of_type("aws_lambda_event_source_mapping"):
+        for fn in _callee(facts, m.get("function_name"), m):
+            for channel in idx.follow(m.get("event_source_arn"), m):
+                add(channel, fn, m)
+    for sub in idx.of_type("aws_sns_topic_subscription"):
+        for topic in idx.follow(sub.get("topic_arn"), sub, "aws_sns_topic"):
+            for fn in _callee(facts, sub.get("endpoint"), sub):
+                add(topic, fn, sub)
+    for perm in idx.of_type("aws_lambda_permission"):
+        for fn in _callee(facts, perm.get("function_name"), perm):
+            for channel in idx.follow(perm.get("source_arn"), perm):
+                add(channel, fn, perm)
+    return out
+
+
+def _channel_edges(facts: CloudFacts, graph: ServiceGraph) -> None:
+    """A workload that names a queue or topic in its environment calls, through it, the
+    functions that queue or topic triggers."""
+    consumers = _consumers(facts)
+    if not consumers:
+        return
+    idx = facts.index
+    for w in facts.workloads:
+        frm = w.task_definition or w.resource
+        for name, value, where in w.env_values:
+            if is_unknown(value):
+                channels = list(idx.references(str(getattr(value, "expression", "")), frm))
+            else:
+                channels = idx.follow(value, frm) if isinstance(value, str) else []
+            for channel in channels:
+                for fn, link in consumers.get(id(channel), []):
+                    if fn.service != w.service:
+                        graph.add(w.service, fn.service, Evidence(
+                            "event-source", where,
+                            f"{name} names {channel.ref}, which triggers {fn.resource.ref} "
+                            f"({link.ref})", Confidence.MEDIUM, variable=name))
+
+
+# Managed datastore endpoints name their resource in the first label:
+# orders-db.c9akciq32.eu-west-1.rds.amazonaws.com, master.sessions.abc123.euw1.cache.amazonaws.com
+_ENDPOINT_SUFFIXES = (".rds.amazonaws.com", ".cache.amazonaws.com")
+_ENDPOINT_PREFIXES = ("master", "replica", "primary", "reader", "configuration", "clustercfg")
+
+
+def _endpoint_edges(inv: Inventory, facts: CloudFacts, graph: ServiceGraph) -> None:
+    """Any service (Kubernetes, compose or cloud) whose environment holds the endpoint of an
+    RDS or ElastiCache resource of the scan calls that datastore's service."""
+    from meshward.model.edges import addresses_in
+
+    stores: dict[str, str] = {}
+    for w in facts.workloads:
+        if w.resource.type.startswith(("aws_db_", "aws_rds_", "aws_elasticache_")):
+            for key in ("identifier", "cluster_identifier", "cluster_id", "replication_group_id"):
+                value = w.resource.get(key)
+                if isinstance(value, str) and value:
+                    stores[value.lower()] = w.service
+    if not stores:
+        return
+    for svc in inv.services.values():
+        values = list(svc.env)
+        for w in facts.workloads:
+            if w.service == svc.name:
+                values.extend(w.env)
+        for ev in values:
+            if not ev.value or ".amazonaws.com" not in ev.value:
+                continue
+            for addr in addresses_in(ev.value):
+                if not addr.host.endswith(_ENDPOINT_SUFFIXES):
+                    continue
+                labels = addr.host.split(".")
+                name = labels[1] if labels[0] in _ENDPOINT_PREFIXES and len(labels) > 1 \
+                    else labels[0]
+                target = stores.get(name)
+                if target and target != svc.name:
+                    graph.add(svc.name, target, Evidence(
+                        "env", ev.location, f"{ev.name}={redact_url_passwords(ev.value)}",
+                        Confidence.HIGH, addr.scheme, addr.port, ev.name, ev.value))

@@ -7,20 +7,23 @@ share them through :func:`cloud_facts`.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from meshward.model.cloud import CloudResource, is_unknown
 from meshward.model.cloud_index import CloudIndex
+from meshward.model.cloud_network import (
+    FirewallRule,
+    as_int,
+    firewall_rules,
+    strings,
+    subnet_routes_out,
+)
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import EnvVar
 from meshward.model.source import Location
 from meshward.zerotrust.cache import once
-
-WORLD = frozenset({"0.0.0.0/0", "::/0"})
-ALL_PORTS = (0, 65535)
 
 # Terraform resource type -> (kind shown to users, attribute naming the service, default port)
 WORKLOAD_TYPES: dict[str, tuple[str, tuple[str, ...], int | None]] = {
@@ -43,63 +46,6 @@ ENGINE_PORTS = {"postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "aur
                 "redis": 6379, "valkey": 6379, "memcached": 11211}
 DATASTORE_TYPES = frozenset({"aws_db_instance", "aws_rds_cluster", "aws_elasticache_cluster",
                              "aws_elasticache_replication_group"})
-
-
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
-def strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-@dataclass
-class FirewallRule:
-    """One ingress rule of a security group (inline block or separate rule resource)."""
-
-    group: CloudResource  # the security group it belongs to
-    owner: CloudResource  # the resource that declares it (the group, or a rule resource)
-    location: Location
-    from_port: int | None
-    to_port: int | None
-    protocol: str
-    cidrs: list[str] = field(default_factory=list)
-    source_groups: list[CloudResource] = field(default_factory=list)
-
-    @property
-    def all_ports(self) -> bool:
-        return self.protocol in ("-1", "all") or (self.from_port, self.to_port) == ALL_PORTS \
-            or (self.from_port == 0 and self.to_port in (0, 65535) and self.protocol == "-1")
-
-    def covers(self, port: int) -> bool:
-        if self.all_ports:
-            return True
-        if self.from_port is None or self.to_port is None:
-            return False
-        return self.from_port <= port <= self.to_port
-
-    @property
-    def world(self) -> list[str]:
-        return [c for c in self.cidrs if c in WORLD]
-
-    def ports_text(self) -> str:
-        if self.all_ports:
-            return "all ports"
-        if self.from_port == self.to_port:
-            return f"port {self.from_port}"
-        return f"ports {self.from_port}-{self.to_port}"
 
 
 @dataclass
@@ -142,7 +88,7 @@ def cloud_facts(inv: Inventory) -> CloudFacts:
 def build_facts(resources: list[CloudResource]) -> CloudFacts:
     index = CloudIndex(resources)
     facts = CloudFacts(index)
-    _firewall(facts)
+    facts.ingress = firewall_rules(index)
     for r in resources:
         spec = WORKLOAD_TYPES.get(r.type)
         if spec is not None:
@@ -151,41 +97,6 @@ def build_facts(resources: list[CloudResource]) -> CloudFacts:
             facts.by_resource[id(r)] = w
     _exposure(facts)
     return facts
-
-
-def _cidrs(block: dict[str, Any]) -> list[str]:
-    out = []
-    for key in ("cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6"):
-        out.extend(strings(block.get(key)))
-    return out
-
-
-def _firewall(facts: CloudFacts) -> None:
-    idx = facts.index
-    for sg in idx.of_type("aws_security_group"):
-        rules = facts.ingress.setdefault(id(sg), [])
-        for i, block in enumerate(sg.blocks("ingress")):
-            rules.append(FirewallRule(
-                sg, sg, sg.at("ingress", i), as_int(block.get("from_port")),
-                as_int(block.get("to_port")), str(block.get("protocol") or "tcp").lower(),
-                _cidrs(block), idx.follow(block.get("security_groups"), sg, "aws_security_group")
-                + ([sg] if block.get("self") is True else [])))
-    for rule in idx.of_type("aws_security_group_rule"):
-        if rule.get("type") != "ingress":
-            continue
-        for sg in idx.follow(rule.get("security_group_id"), rule, "aws_security_group"):
-            facts.ingress.setdefault(id(sg), []).append(FirewallRule(
-                sg, rule, rule.location, as_int(rule.get("from_port")),
-                as_int(rule.get("to_port")), str(rule.get("protocol") or "tcp").lower(),
-                _cidrs(rule.attributes),
-                idx.follow(rule.get("source_security_group_id"), rule, "aws_security_group")))
-    for rule in idx.of_type("aws_vpc_security_group_ingress_rule"):
-        for sg in idx.follow(rule.get("security_group_id"), rule, "aws_security_group"):
-            facts.ingress.setdefault(id(sg), []).append(FirewallRule(
-                sg, rule, rule.location, as_int(rule.get("from_port")),
-                as_int(rule.get("to_port")), str(rule.get("ip_protocol") or "tcp").lower(),
-                _cidrs(rule.attributes),
-                idx.follow(rule.get("referenced_security_group_id"), rule, "aws_security_group")))
 
 
 def service_name(r: CloudResource, keys: tuple[str, ...]) -> str:
@@ -249,6 +160,13 @@ def _workload(facts: CloudFacts, r: CloudResource, spec: tuple[str, tuple[str, .
             port = as_int(lis.get("lb_port"))
             if port:
                 w.ports.append(port)
+    if not w.ports and r.type == "aws_instance":
+        # an instance declares no ports: the ones its security groups open are its ports
+        for sg in w.security_groups:
+            for rule in facts.rules_of(sg):
+                if rule.from_port is not None and rule.to_port is not None \
+                        and not rule.all_ports and rule.to_port - rule.from_port < 10:
+                    w.ports.extend(range(rule.from_port, rule.to_port + 1))
     w.ports = sorted(set(w.ports))
     return w
 
@@ -318,6 +236,19 @@ def _roles(facts: CloudFacts, w: CloudWorkload, r: CloudResource, value: Any,
         w.role_refs.append(str(getattr(value, "expression", "")))
 
 
+def subnet_is_public(facts: CloudFacts, subnet: CloudResource) -> bool | None:
+    """True when the subnet's route table reaches an internet gateway; None when unknown."""
+    return subnet_routes_out(facts.index, subnet)
+
+
+def workload_subnets(facts: CloudFacts, w: CloudWorkload) -> list[CloudResource]:
+    r = w.resource
+    found = facts.index.follow(r.get("subnet_id"), r, "aws_subnet")
+    for net in r.blocks("network_configuration"):
+        found += facts.index.follow(net.get("subnets"), r, "aws_subnet")
+    return found
+
+
 def world_open(facts: CloudFacts, w: CloudWorkload) -> list[FirewallRule]:
     return [rule for sg in w.security_groups for rule in facts.rules_of(sg) if rule.world]
 
@@ -336,6 +267,10 @@ def _exposure(facts: CloudFacts) -> None:
         elif r.type == "aws_apigatewayv2_api":
             w.public.append(f"API endpoint {r.ref}")
         elif w.public_address:
+            subnets = workload_subnets(facts, w)
+            routed = [subnet_is_public(facts, sn) for sn in subnets]
+            if subnets and all(x is False for x in routed):
+                continue  # a public address in a subnet with no route to the internet
             opened = world_open(facts, w)
             if opened:
                 rule = opened[0]
@@ -415,12 +350,3 @@ def blocks_in(mapping: dict[str, Any], name: str) -> list[dict[str, Any]]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, dict)]
     return []
-
-
-def is_world_cidr(cidr: str) -> bool:
-    if cidr in WORLD:
-        return True
-    try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
-    except ValueError:
-        return False

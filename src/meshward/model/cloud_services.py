@@ -12,6 +12,29 @@ from meshward.model.inventory import Deployment, Exposure, Inventory, Service
 
 SERVICE_TAG = "meshward.io/service"
 
+# What a cloud resource type is in a fleet, and the suffix that keeps it apart from a service of
+# another role with the same name (an RDS instance "orders" is not the orders application).
+ROLES: dict[str, tuple[str, str]] = {
+    "aws_ecs_service": ("compute", "app"), "aws_lambda_function": ("compute", "app"),
+    "aws_instance": ("compute", "app"),
+    "aws_db_instance": ("datastore", "db"), "aws_rds_cluster": ("datastore", "db"),
+    "aws_elasticache_cluster": ("datastore", "cache"),
+    "aws_elasticache_replication_group": ("datastore", "cache"),
+    "aws_lb": ("edge", "lb"), "aws_alb": ("edge", "lb"), "aws_elb": ("edge", "lb"),
+    "aws_api_gateway_rest_api": ("edge", "api"), "aws_apigatewayv2_api": ("edge", "api"),
+}
+
+
+def _role(dep: Deployment) -> str:
+    if dep.kind in ROLES:
+        return ROLES[dep.kind][0]
+    from meshward.checks.ports import datastore_of_image, datastore_of_name
+
+    if any(datastore_of_image(i) for i in dep.images) or (
+            not dep.images and datastore_of_name(dep.name)):
+        return "datastore"
+    return "compute"
+
 
 def environment_parts(environment: str) -> tuple[str, str]:
     kind, _, scope = environment.partition(":")
@@ -23,11 +46,19 @@ def build_cloud_services(inv: Inventory) -> None:
     if not inv.cloud_resources:
         return
     facts = cloud_facts(inv)
-    for w in facts.workloads:
+    rank = {"compute": 0, "edge": 1, "datastore": 2}  # applications keep the plain names
+    for w in sorted(facts.workloads, key=lambda w: rank[ROLES.get(w.resource.type,
+                                                                   ("compute", ""))[0]]):
         tags = w.resource.get("tags")
         name = w.service
         if isinstance(tags, dict) and isinstance(tags.get(SERVICE_TAG), str):
             name = str(tags[SERVICE_TAG])
+            w.service = name
+        role, suffix = ROLES.get(w.resource.type, ("compute", "app"))
+        existing = inv.services.get(name)
+        if existing is not None and existing.deployments and not any(
+                _role(d) == role for d in existing.deployments):
+            name = f"{name}-{suffix}"  # same name, another role: not the same service
             w.service = name
         svc = inv.services.get(name)
         if svc is None:

@@ -254,7 +254,9 @@ def nsg_open(ctx: ScanContext) -> Iterator[Hit]:
 )
 def gcp_firewall(ctx: ScanContext) -> Iterator[Hit]:
     for fw in resources(ctx, "google_compute_firewall"):
-        if str(fw.get("direction") or "INGRESS").upper() != "INGRESS" or truthy(fw.get("disabled")):
+        direction = fw.get("direction", "INGRESS")
+        if not isinstance(direction, str) or direction.upper() != "INGRESS" \
+                or truthy(fw.get("disabled")):
             continue
         world = [s for s in as_list(fw.get("source_ranges")) if s in ("0.0.0.0/0", "::/0")]
         if not world:

@@ -117,8 +117,15 @@ def _principals(value: Any) -> tuple[str, ...]:
 
 def statements(document: Any) -> list[Statement] | None:
     """The statements of a policy document (a JSON string or a mapping); None when unknown."""
-    if is_unknown(document) or document is None:
+    if document is None:
         return None
+    if is_unknown(document):
+        # A JSON heredoc with interpolations inside its strings ("Resource": "${aws_s3_bucket
+        # .b.arn}/*") is still JSON: the interpolations stay as text, never equal to "*".
+        text = str(getattr(document, "expression", "")).strip()
+        if not text.startswith("{"):
+            return None
+        document = text
     if isinstance(document, str):
         try:
             document = json.loads(document)

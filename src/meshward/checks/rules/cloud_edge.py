@@ -165,8 +165,9 @@ def no_throttling(ctx: ScanContext) -> Iterator[Hit]:
     rationale=(
         "The gateway is where external requests should be authenticated. A REST method with "
         "`authorization = \"NONE\"` (and no API key) or an HTTP API route with no "
-        "`authorization_type` forwards anonymous requests to the service behind it. CORS "
-        "preflight (OPTIONS) routes are not reported."
+        "`authorization_type` forwards anonymous requests to the service behind it; a Lambda "
+        "function URL with `authorization_type = \"NONE\"` is such an entry point with no gateway "
+        "at all. CORS preflight (OPTIONS) routes are not reported."
     ),
     remediation=(
         "Attach an authorizer: JWT/Cognito (`authorization_type = \"JWT\"`, `COGNITO_USER_POOLS`), "
@@ -197,6 +198,11 @@ def no_authorizer(ctx: ScanContext) -> Iterator[Hit]:
                 else route.location
             yield hit(ctx, route, f"API route {key or route.ref} ({route.ref}) has no authorizer",
                       where, f"authorization_type = {auth or 'NONE'}")
+    for url in resources(ctx, "aws_lambda_function_url"):
+        if url.get("authorization_type") == "NONE":
+            yield hit(ctx, url, f"function URL {url.ref} answers anyone: authorization_type NONE, "
+                      "outside any gateway", url.at("authorization_type"),
+                      "authorization_type = NONE")
 
 
 @rule(

@@ -26,8 +26,9 @@ _TRAIL_REFS = ("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-
     rationale=(
         "Without a trail, API activity is kept only 90 days in the event history of each "
         "region, cannot be shipped to a log system and is not protected against deletion. "
-        "Reported once per Terraform root or live region that declares AWS resources but no "
-        "`aws_cloudtrail` (low confidence for Terraform: the trail may live in another stack)."
+        "Reported once for all the Terraform of a scan (a trail in any stack counts), and once "
+        "per live region read, when AWS resources are declared but no `aws_cloudtrail` (low "
+        "confidence for Terraform: the trail may live in a repository that was not scanned)."
     ),
     remediation="Create a multi-region trail with log file validation, delivered to a dedicated, "
                 "object-locked bucket in a logging account (or an organization trail).",
@@ -37,15 +38,19 @@ _TRAIL_REFS = ("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-
                   '  enable_log_file_validation = true\n}'),
 )
 def no_trail(ctx: ScanContext) -> Iterator[Hit]:
+    # A trail often lives in its own Terraform stack: all Terraform roots of the scan count as
+    # one place; a live account is judged per region read.
     by_env: dict[str, list[CloudResource]] = {}
     for r in ctx.inventory.cloud_resources:
         if r.provider == "aws" or r.type.startswith("aws_"):
-            by_env.setdefault(r.environment, []).append(r)
+            key = "Terraform" if r.environment.startswith("terraform:") else r.environment
+            by_env.setdefault(key, []).append(r)
     for env, items in sorted(by_env.items()):
         if any(r.type == "aws_cloudtrail" for r in items):
             continue
         first = min(items, key=lambda r: (r.location.path, r.location.line))
-        yield hit(ctx, first, f"{env}: {len(items)} AWS resource(s) and no CloudTrail trail",
+        where = "the scanned Terraform" if env == "Terraform" else env
+        yield hit(ctx, first, f"{where}: {len(items)} AWS resource(s) and no CloudTrail trail",
                   evidence="no aws_cloudtrail", key=env,
                   confidence=Confidence.MEDIUM if env.startswith("aws:") else None)
 
@@ -221,3 +226,38 @@ def no_retention(ctx: ScanContext) -> Iterator[Hit]:
         if days is None or days == 0:
             yield hit(ctx, lg, f"log group {lg.ref} has no retention period",
                       lg.at("retention_in_days"), "retention_in_days unset")
+
+
+@rule(
+    id="MWC45",
+    title="ECS container without a log driver",
+    severity=Severity.LOW,
+    practices=("LOG-COLLECT",),
+    targets=("cloud",),
+    confidence=Confidence.MEDIUM,
+    cwe="CWE-778",
+    references=("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html",),
+    rationale=(
+        "A container definition without `logConfiguration` writes its logs nowhere a log "
+        "system can read them (on Fargate they are simply lost): the service's security "
+        "events never reach CloudWatch, FireLens or the SIEM."
+    ),
+    remediation="Give every container a `logConfiguration` (`awslogs` to a log group with "
+                "retention, or `awsfirelens` to your log pipeline).",
+    example_fail='container_definitions = jsonencode([{ name = "orders", image = "orders:1.4.2" }])',
+    example_pass=('container_definitions = jsonencode([{ name = "orders", image = "orders:1.4.2",\n'
+                  '  logConfiguration = { logDriver = "awslogs", options = { ... } } }])'),
+)
+def no_log_driver(ctx: ScanContext) -> Iterator[Hit]:
+    from meshward.model.cloud_facts import containers
+
+    for task in resources(ctx, "aws_ecs_task_definition"):
+        raw = task.get("container_definitions")
+        if is_unknown(raw):
+            continue
+        missing = [str(c.get("name", "?")) for c in containers(task)
+                   if c.get("logConfiguration") is None]
+        if missing:
+            yield hit(ctx, task, f"task definition {task.ref}: container(s) {', '.join(missing)} "
+                      "have no logConfiguration", task.at("container_definitions"),
+                      "no logConfiguration", key=f"{task.ref}:{','.join(missing)}")

@@ -18,6 +18,7 @@ from meshward.checks.rules.cloud_common import (
 )
 from meshward.findings.finding import Confidence, Severity
 from meshward.model.cloud import is_unknown
+from meshward.model.cloud_facts import subnet_is_public, workload_subnets
 
 _PRIV = ("ENV-PRIVATE", "ENV-PORTS")
 
@@ -112,8 +113,8 @@ def db_public(ctx: ScanContext) -> Iterator[Hit]:
         "security group is the only thing between it and every scanner. Services belong in "
         "private subnets, reached through a load balancer or gateway. Reported from "
         "`associate_public_ip_address`, ECS `assign_public_ip`, subnets with "
-        "`map_public_ip_on_launch` and Elastic IPs; more severe when the subnet is named or "
-        "tagged private."
+        "`map_public_ip_on_launch` and Elastic IPs; more severe in a private tier: a subnet named "
+        "or tagged private, or whose route table has no route to an internet gateway."
     ),
     remediation=(
         "Launch into private subnets with `associate_public_ip_address = false` / "
@@ -130,10 +131,9 @@ def public_ip(ctx: ScanContext) -> Iterator[Hit]:
         if w.resource.type not in ("aws_instance", "aws_ecs_service") or not w.public_address:
             continue
         r = w.resource
-        private_tier = [s.ref for s in f.index.follow(r.get("subnet_id"), r, "aws_subnet")
-                        + [s for net in r.blocks("network_configuration")
-                           for s in f.index.follow(net.get("subnets"), r, "aws_subnet")]
-                        if "private" in f"{s.name} {s.get('tags')}".lower()]
+        private_tier = [s.ref for s in workload_subnets(f, w)
+                        if "private" in f"{s.name} {s.get('tags')}".lower()
+                        or subnet_is_public(f, s) is False]
         attr = ("associate_public_ip_address" if "associate_public_ip_address" in r.attributes
                 else "network_configuration" if r.type == "aws_ecs_service" else "subnet_id")
         tier = f"; its subnet {', '.join(private_tier)} is a private tier" if private_tier else ""

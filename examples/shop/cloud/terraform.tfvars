@@ -1,0 +1,1 @@
+payments_version = "3.1.0"
