@@ -394,6 +394,8 @@ def test_cloud_rules_on_the_live_account(
          f"{at}/apigateway/restapis/{rest}/stages/prod"),
         ("MWC12", "aws_api_gateway_method", "shop-rest GET /orders", str(method.location)),
         ("MWC12", "aws_apigatewayv2_route", "shop-http GET /items", str(route.location)),
+        ("MWC12", "aws_lambda_function_url", "bad-public-url",
+         f"{at}/lambda/function/bad-public-url/url"),
         ("MWC13", "aws_lb_listener", "bad-public-alb:80",
          f"{at}/elasticloadbalancing/listener/bad-public-alb/80"),
         ("MWC14", "aws_elasticache_replication_group", "bad-plain-redis",
@@ -416,6 +418,10 @@ def test_cloud_rules_on_the_live_account(
         ("MWC43", "aws_vpc", ids["default_vpc"], f"{at}/ec2/vpc/{ids['default_vpc']}"),
         ("MWC44", "aws_cloudwatch_log_group", "bad-no-retention",
          f"{at}/logs/log-group/bad-no-retention"),
+        # neither task definition names a log driver
+        ("MWC45", "aws_ecs_task_definition", "orders:1", f"{at}/ecs/task-definition/orders:1"),
+        ("MWC45", "aws_ecs_task_definition", "payments:1",
+         f"{at}/ecs/task-definition/payments:1"),
         ("MWC50", "aws_ecr_repository", "bad-mutable", f"{at}/ecr/repository/bad-mutable"),
         ("MWC51", "aws_ecr_repository", "bad-mutable", f"{at}/ecr/repository/bad-mutable"),
         ("MWC52", "aws_ecr_repository_policy", "bad-mutable",
@@ -442,7 +448,7 @@ def test_live_findings_are_the_terraform_twins_findings(
     twin = Counter((f.rule_id, f.resource.kind if f.resource else "") for f in result.findings)
     live = Counter((f["rule_id"], f["resource"]["kind"]) for f in seeded[2]["findings"])
     assert live == twin
-    assert sum(live.values()) == 27
+    assert sum(live.values()) == 30
 
 
 def test_docs_list_exactly_the_calls() -> None:
