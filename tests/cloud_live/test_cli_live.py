@@ -195,19 +195,30 @@ def test_throttled_and_unreachable_calls(aws_env: Moto, throttling_endpoint: str
 
 def test_call_budget(aws_env: Moto) -> None:
     seed.seed()
-    load = load_aws(AwsOptions(max_calls=6))
+    load = load_aws(AwsOptions(max_calls=6, workers=1))  # one family after another
     assert load.calls == 6
     assert load.notices[0] == (
-        "AWS: the call budget (6 calls, --aws-max-calls) was spent while reading IAM roles, "
-        "users, access keys and policies; read in part: IAM roles, users, access keys and "
-        "policies; not read: EC2 security groups, VPCs, subnets, routes, flow logs and "
-        "instances, load balancers, listeners, target groups and web ACLs, API Gateway REST "
-        "APIs, API Gateway HTTP APIs, ECS clusters, services and task definitions, Lambda "
-        "functions and event sources, RDS databases, ElastiCache replication groups, EKS "
+        "AWS: the call budget (6 calls, --aws-max-calls) was spent; read in part: IAM roles, "
+        "users, access keys and policies; not read: EC2 security groups, VPCs, subnets, routes, "
+        "flow logs and instances, load balancers, listeners, target groups and web ACLs, API "
+        "Gateway REST APIs, API Gateway HTTP APIs, ECS clusters, services and task definitions, "
+        "Lambda functions and event sources, RDS databases, ElastiCache replication groups, EKS "
         "clusters, ECR repositories, Secrets Manager secrets, KMS keys, CloudWatch log groups, "
-        "S3 buckets. Everything read before was audited; raise --aws-max-calls to read it all.")
+        "S3 buckets. Everything read was audited; raise --aws-max-calls to read it all.")
     assert load.resources and {r.type for r in load.resources} <= {
         "aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_role_policy"}
+
+
+def test_call_budget_with_families_read_at_once(aws_env: Moto) -> None:
+    from meshward.loaders.aws import families
+
+    seed.seed()
+    load = load_aws(AwsOptions(max_calls=6))
+    assert load.calls == 6  # never more, whatever the threads
+    notice = load.notices[0]
+    assert notice.startswith("AWS: the call budget (6 calls, --aws-max-calls) was spent; ")
+    named = [what for what, _ in families() if what in notice]
+    assert len(named) >= len(families()) - 5  # 5 calls after the identity: 5 families at most
 
 
 def test_usage_errors(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -239,10 +250,11 @@ def test_lists_are_read_to_the_last_page(aws_env: Moto) -> None:
     assert load.requests[("logs", "describe_log_groups")] == 3
     assert load.calls == sum(load.requests.values())
     # a budget that ends inside the pages stops there and says so
-    short = load_aws(AwsOptions(max_calls=load.calls - 2))  # the last: the S3 list
+    short = load_aws(AwsOptions(max_calls=load.calls - 2, workers=1))  # the last: S3's list
     assert short.requests[("logs", "describe_log_groups")] == 2
-    assert "while reading CloudWatch log groups; read in part: CloudWatch log groups; " \
-           "not read: S3 buckets." in short.notices[0]
+    # the two pages read are kept, not lost with the third
+    assert len([r for r in short.resources if r.type == "aws_cloudwatch_log_group"]) == 100
+    assert "; read in part: CloudWatch log groups; not read: S3 buckets. " in short.notices[0]
 
 
 def test_sarif_of_live_findings_is_valid(aws_env: Moto, tmp_path: Path) -> None:

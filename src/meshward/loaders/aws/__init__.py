@@ -11,6 +11,7 @@ imported only here, only when ``--aws`` is given.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from meshward.errors import InputError
@@ -128,31 +129,51 @@ def load_aws(options: AwsOptions) -> AwsLoad:
     arn = str(ident.get("Arn", ""))
     if arn.startswith("arn:"):
         caller.partition = arn.split(":")[1]
-    reader = Reader(caller, out.account_id)
     todo = families()
-    for index, (what, collect) in enumerate(todo):
+    readers = [Reader(caller, out.account_id) for _ in todo]
+
+    spent = [0] * len(todo)
+
+    def read(index: int) -> str | CredentialsProblem:
+        what, collect = todo[index]
+        caller.start_family()
         try:
-            collect(reader)
+            collect(readers[index])
         except BudgetExhausted:
-            rest = [w for w, _ in todo[index + 1:]]
-            out.notices.append(
-                f"AWS: the call budget ({options.max_calls} calls, --aws-max-calls) was spent "
-                f"while reading {what}; read in part: {what}"
-                + (f"; not read: {', '.join(rest)}" if rest else "")
-                + ". Everything read before was audited; raise --aws-max-calls to read it all.")
-            break
+            return "budget"
         except CredentialsProblem as exc:
-            out.errors.append(InputError(where, 0, exc.message, exc.hint))
-            break
+            return exc
         except (bx.ClientError, bx.BotoCoreError):
             pass  # recorded by the caller: reported below with the other failed calls
         except Exception as exc:  # a translation bug must not lose the rest of the account
-            out.notices.append(f"AWS: reading {what} stopped on an unexpected answer "
-                               f"({type(exc).__name__}: {exc}); the rest was audited")
+            return (f"AWS: reading {what} stopped on an unexpected answer "
+                    f"({type(exc).__name__}: {exc}); the rest was audited")
+        finally:
+            spent[index] = caller.family_spent()
+        return "budget" if readers[index].budget_hit else ""
+
+    # several families at once: a real account answers each call in tens of milliseconds
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        outcomes = list(pool.map(read, range(len(todo))))
+    in_part = [todo[i][0] for i, o in enumerate(outcomes) if o == "budget" and spent[i]]
+    unread = [todo[i][0] for i, o in enumerate(outcomes) if o == "budget" and not spent[i]]
+    if in_part or unread:
+        out.notices.append(
+            f"AWS: the call budget ({options.max_calls} calls, --aws-max-calls) was spent"
+            + (f"; read in part: {', '.join(in_part)}" if in_part else "")
+            + (f"; not read: {', '.join(unread)}" if unread else "")
+            + ". Everything read was audited; raise --aws-max-calls to read it all.")
+    for outcome in outcomes:
+        if isinstance(outcome, CredentialsProblem):
+            error = InputError(where, 0, outcome.message, outcome.hint)
+            if error not in out.errors:
+                out.errors.append(error)
+        elif outcome and outcome != "budget":
+            out.notices.append(outcome)
     record = caller.record
     out.calls = record.calls
     out.requests = dict(record.requests)
-    out.resources = reader.resources
+    out.resources = [res for r in readers for res in r.resources]  # in family order
     for kind, calls in (("denied", record.denied), ("throttled", record.throttled),
                         ("failed", record.failed)):
         if calls:

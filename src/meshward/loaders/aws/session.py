@@ -11,11 +11,13 @@ change the account even by mistake.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 DEFAULT_MAX_CALLS: Final = 5000
+DEFAULT_WORKERS: Final = 4  # service families read at once
 READ_ONLY_PREFIXES: Final = ("describe_", "list_", "get_")
 
 DENIED_CODES: Final = frozenset({
@@ -57,6 +59,7 @@ class AwsOptions:
     region: str | None = None
     profile: str | None = None
     max_calls: int = DEFAULT_MAX_CALLS
+    workers: int = DEFAULT_WORKERS
 
 
 @dataclass
@@ -122,25 +125,37 @@ class AwsCaller:
             connect_timeout=5, read_timeout=30, user_agent_extra="meshward",
             retries=None if configured else {"mode": "standard", "max_attempts": 4})
         self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()  # families are read from several threads
+        self._local = threading.local()  # calls spent by the family this thread reads
         self.record = CallRecord()
         self.account_id = ""
         self.partition = "aws"
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:
-            region = self.region or None
-            self._clients[service] = self.session.client(service, region_name=region,
-                                                         config=self._config)
-        return self._clients[service]
+        with self._lock:  # a boto3 session is not thread-safe; its clients are
+            if service not in self._clients:
+                self._clients[service] = self.session.client(
+                    service, region_name=self.region or None, config=self._config)
+            return self._clients[service]
 
     # -- calls ---------------------------------------------------------------------------------
 
     def _spend(self, service: str, method: str, count: int = 1) -> None:
-        if count > 0 and self.record.calls >= self.options.max_calls:
-            raise BudgetExhausted
-        self.record.calls += count
-        key = (service, method)
-        self.record.requests[key] = self.record.requests.get(key, 0) + count
+        with self._lock:
+            self.record.operations.add((service, method))
+            if count > 0 and self.record.calls >= self.options.max_calls:
+                raise BudgetExhausted
+            self.record.calls += count
+            self._local.spent = getattr(self._local, "spent", 0) + count
+            key = (service, method)
+            self.record.requests[key] = self.record.requests.get(key, 0) + count
+
+    def start_family(self) -> None:
+        self._local.spent = 0
+
+    def family_spent(self) -> int:
+        """Calls spent since :meth:`start_family` in this thread."""
+        return int(getattr(self._local, "spent", 0))
 
     def _classify(self, service: str, method: str, exc: Exception,
                   absent_codes: frozenset[str]) -> Exception:
@@ -162,20 +177,20 @@ class AwsCaller:
             return CredentialsProblem(
                 f"AWS: the credentials were refused ({code}) by {label}",
                 "refresh them (`aws sso login`, new session token) or set valid ones")
-        if code in DENIED_CODES:
-            self.record.denied.append(f"{label} ({code})")
-        elif code in THROTTLED_CODES:
-            self.record.throttled.append(f"{label} ({code})")
-        else:
-            detail = str(exc).splitlines()[0] if str(exc) else code
-            self.record.failed.append(f"{label} ({detail})")
+        with self._lock:
+            if code in DENIED_CODES:
+                self.record.denied.append(f"{label} ({code})")
+            elif code in THROTTLED_CODES:
+                self.record.throttled.append(f"{label} ({code})")
+            else:
+                detail = str(exc).splitlines()[0] if str(exc) else code
+                self.record.failed.append(f"{label} ({detail})")
         return exc
 
     def call(self, service: str, method: str, absent: frozenset[str] = frozenset(),
              **kwargs: Any) -> dict[str, Any]:
         """One read-only request. Raises :class:`Absent` for ``absent`` error codes."""
         _check(service, method)
-        self.record.operations.add((service, method))
         self._spend(service, method)
         try:
             answer = getattr(self.client(service), method)(**kwargs)
@@ -189,7 +204,6 @@ class AwsCaller:
     def pages(self, service: str, method: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Every page of a paginated read (one budgeted request per page)."""
         _check(service, method)
-        self.record.operations.add((service, method))
         client = self.client(service)
         if not client.can_paginate(method):
             self._spend(service, method)

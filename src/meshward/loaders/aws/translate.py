@@ -12,7 +12,7 @@ import json
 import urllib.parse
 from typing import Any, Final
 
-from meshward.loaders.aws.session import Absent, AwsCaller
+from meshward.loaders.aws.session import Absent, AwsCaller, BudgetExhausted
 from meshward.model.cloud import CloudResource, unknown
 from meshward.model.source import Location
 
@@ -27,6 +27,7 @@ class Reader:
         self.region = caller.region
         self.account_id = account_id
         self.resources: list[CloudResource] = []
+        self.budget_hit = False  # a list stopped by the call budget (its first pages kept)
 
     @property
     def environment(self) -> str:
@@ -56,6 +57,11 @@ class Reader:
         try:
             for page in self.caller.pages(service, method, **kwargs):
                 out.extend(page.get(key) or [])
+        except BudgetExhausted:
+            if not out:
+                raise
+            self.budget_hit = True  # keep what was read; the family's next call stops it
+            return out
         except Absent:
             return out
         except _call_errors():
