@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meshward.cli.common import add_output_options, config_for, emit, threshold, with_baseline
 from meshward.errors import UsageError
 from meshward.pipeline import scan
 from meshward.reporters.interface import Report
 
+if TYPE_CHECKING:
+    from meshward.loaders.aws.session import AwsOptions
+
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("scan", help="audit Kubernetes, compose and Dockerfiles under PATH (and a live AWS account)",
+    p = sub.add_parser("scan", help="audit Kubernetes, compose, Dockerfiles and Terraform under "
+                                    "PATH, and a live AWS account with --aws",
                        description="Read every deployment file under PATH, build the inventory "
                                    "and service graph, and run every rule.")
     p.add_argument("paths", nargs="*", metavar="PATH", type=Path)
@@ -31,7 +35,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _aws_options(args: argparse.Namespace) -> Any:
+def _aws_options(args: argparse.Namespace) -> AwsOptions | None:
     given = args.aws_region or args.aws_profile or args.aws_max_calls is not None
     if not args.aws:
         if given:
