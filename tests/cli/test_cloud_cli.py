@@ -43,7 +43,8 @@ def test_literal_secrets_are_redacted_in_every_format(tmp_path: Path) -> None:
         assert main(["scan", str(tree), "--select", "MWC31", "-f", fmt, "-o", str(out)]) == 1
         body = out.read_text()
         for secret in ("pR0d-9xQ2mLz7vKt4sWb", "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
-                       "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEYq", "AKIAZ7R4BXQ3M5TWN2KD"):
+                       "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEYq", "AKIAZ7R4BXQ3M5TWN2KD",
+                       "Vx7-Lq2m-Pz9Rk4t"):
             assert secret not in body, (fmt, secret)
         assert "MWC31" in body
 

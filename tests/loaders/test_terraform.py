@@ -59,7 +59,7 @@ def test_root_module_with_tfvars_locals_modules_and_meta_arguments() -> None:
     assert tree.errors == []
     assert tree.notices == [
         "main.tf:34: module vpc_registry (source terraform-aws-modules/vpc/aws) is not in the "
-        "scanned tree: not followed (scan its code or a plan)",
+        "scanned tree: not followed (run `terraform init` to install it, or scan a plan)",
         "Terraform: 1 attribute value(s) depend on variables without a value, data sources or "
         "functions meshward does not evaluate (first: main.tf:70 ami = data.aws_ami.al2023.id); "
         "rules do not judge them: give the variables in terraform.tfvars, or scan a plan "
@@ -84,8 +84,8 @@ def test_malformed_hcl_is_an_input_error_and_other_files_are_read() -> None:
     tree = load_tree(TF / "bad")
     assert [r.address for r in tree.cloud_resources] == ["aws_ecr_repository.still_read"]
     assert [e.render() for e in tree.errors] == [
-        "broken.tf:7: HCL syntax error: unexpected end of line (fix the syntax (terraform "
-        "validate shows it); the rest was scanned)"]
+        "broken.tf:7: HCL syntax error: unexpected end of line (fix the syntax (`terraform "
+        "fmt` points at it, offline); the rest was scanned)"]
 
 
 def _load(files: dict[str, str]) -> tuple[list[CloudResource], list[str], list[str]]:
@@ -259,3 +259,57 @@ def test_values_unknown_for_want_of_input_are_counted_in_one_notice() -> None:
         "functions meshward does not evaluate (first: main.tf:3 cidr_block = var.cidr); rules "
         "do not judge them: give the variables in terraform.tfvars, or scan a plan (`terraform "
         "show -json plan.out`)"]
+
+
+def test_modules_with_for_each_are_instantiated_per_key() -> None:
+    res, errors, _ = _load({
+        "main.tf": ('module "svc" {\n  source = "./svc"\n  for_each = toset(["orders", "payments"])\n'
+                    '  name = each.key\n}\n'),
+        "svc/main.tf": ('variable "name" {}\nresource "aws_sqs_queue" "q" {\n'
+                        '  name = "${var.name}-jobs"\n}\n'),
+    })
+    assert errors == []
+    assert [(r.address, r.attributes["name"], str(r.location)) for r in res] == [
+        ('module.svc["orders"].aws_sqs_queue.q', "orders-jobs", "svc/main.tf:2"),
+        ('module.svc["payments"].aws_sqs_queue.q', "payments-jobs", "svc/main.tf:2"),
+    ]
+
+
+def test_modules_installed_by_terraform_init_are_followed(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'module "edge" {\n  source  = "example/edge/aws"\n  version = "1.2.0"\n'
+        '  admin_cidr = "0.0.0.0/0"\n}\n')
+    installed = tmp_path / ".terraform" / "modules" / "edge"
+    (installed / "modules" / "logs").mkdir(parents=True)
+    (tmp_path / ".terraform" / "modules" / "modules.json").write_text(json.dumps({"Modules": [
+        {"Key": "", "Source": "", "Dir": "."},
+        {"Key": "edge", "Source": "registry.terraform.io/example/edge/aws", "Version": "1.2.0",
+         "Dir": ".terraform/modules/edge"}]}))
+    (installed / "main.tf").write_text(
+        'variable "admin_cidr" {}\n'
+        'resource "aws_security_group" "admin" {\n  ingress {\n    from_port = 22\n'
+        '    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = [var.admin_cidr]\n  }\n}\n'
+        'module "logs" {\n  source = "./modules/logs"\n}\n')
+    (installed / "modules" / "logs" / "main.tf").write_text(
+        'resource "aws_cloudwatch_log_group" "this" {\n  name = "/edge"\n}\n')
+    tree = load_tree(tmp_path)
+    got = {r.address: (str(r.location), r.attributes) for r in tree.cloud_resources}
+    assert got == {
+        "module.edge.aws_security_group.admin": (
+            ".terraform/modules/edge/main.tf:2",
+            {"ingress": [{"from_port": 22, "to_port": 22, "protocol": "tcp",
+                          "cidr_blocks": ["0.0.0.0/0"]}]}),
+        "module.edge.module.logs.aws_cloudwatch_log_group.this": (
+            ".terraform/modules/edge/modules/logs/main.tf:1", {"name": "/edge"}),
+    }
+    assert tree.errors == [] and tree.notices == []
+
+
+def test_unreadable_terraform_files_are_input_errors(tmp_path: Path) -> None:
+    (tmp_path / "blob.tf").write_bytes(b"\x00\x01\x02" * 50)
+    (tmp_path / "ok.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    tree = load_tree(tmp_path)
+    assert [r.address for r in tree.cloud_resources] == ["aws_sqs_queue.q"]
+    assert [e.render() for e in tree.errors] == [
+        "blob.tf: binary file where a text manifest was expected (exclude it or fix its "
+        "encoding)"]

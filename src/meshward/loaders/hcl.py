@@ -125,10 +125,11 @@ def parse_hcl(path: str, text: str, abs_path: str = "") -> tuple[HclFile | None,
             f"unexpected {_shown(str(exc.token))}" if isinstance(exc, UnexpectedToken)
             else "syntax error")
         return None, InputError(path, line if line > 0 else 0, f"HCL syntax error: {what}",
-                                "fix the syntax (terraform validate shows it); the rest was scanned")
+                                "fix the syntax (`terraform fmt` points at it, offline); "
+                                "the rest was scanned")
     except (LarkError, RecursionError, ValueError, KeyError, IndexError, TypeError) as exc:
         return None, InputError(path, 0, f"HCL could not be parsed ({type(exc).__name__})",
-                                "check the file with terraform validate; the rest was scanned")
+                                "check the file with `terraform fmt`; the rest was scanned")
     out = HclFile(path, abs_path)
     body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
     if body is not None:

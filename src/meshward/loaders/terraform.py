@@ -10,6 +10,7 @@ line of each attribute and nested block.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -223,8 +224,11 @@ def _variables(mod: _Module, inputs: dict[str, Any] | None, out: TerraformLoad) 
 
 def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, Any] | None,
                  prefix: str, env: str, out: TerraformLoad, stack: list[str],
-                 call_name: str = "") -> dict[str, Any]:
-    """Evaluate one module instance; return its outputs as its caller sees them."""
+                 call_name: str = "", key: str = "") -> dict[str, Any]:
+    """Evaluate one module instance; return its outputs as its caller sees them.
+
+    ``key`` is the module's key in ``.terraform/modules/modules.json`` ("" for the root).
+    """
     scope = Scope(mod.folder, mod.abs_dir, prefix, _variables(mod, inputs, out))
     for block in mod.blocks("locals"):
         scope.locals.update(block.attrs)
@@ -233,14 +237,20 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
             scope.data[(block.labels[0], block.labels[1])] = block
     for call in mod.blocks("module"):
         name = call.labels[0] if call.labels else "?"
+        child_key = f"{key}.{name}" if key else name
         target = _local_source(mod.folder, call)
+        child = modules.get(target) if target is not None else None
+        if child is None or not child.files:  # installed by `terraform init`?
+            installed = _installed_module(mod, call, child_key, stack, modules, out)
+            if installed is not None:
+                target, child = installed.folder, installed
         if target is None:
             src = call.attrs.get("source")
             shown = evaluate(src, scope) if src is not None else "?"
             out.notice(f"{call.path}:{call.line}: module {name} (source {shown}) is not in the "
-                       "scanned tree: not followed (scan its code or a plan)")
+                       "scanned tree: not followed (run `terraform init` to install it, or scan "
+                       "a plan)")
             continue
-        child = modules.get(target)
         if child is None or not child.files:
             out.notice(f"{call.path}:{call.line}: module {name} source {target} has no .tf "
                        "files in the scanned tree: not followed")
@@ -249,14 +259,18 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
             out.errors.append(InputError(call.path, call.line,
                                          f"module {name} calls itself (cycle): not followed"))
             continue
-        count = call.attrs.get("count")
-        if count is not None and evaluate(count, scope) == 0:
-            continue  # count = 0: the module creates nothing
-        inputs = {k: evaluate(a, scope) for k, a in call.attrs.items()
-                  if k not in ("source", "version", "count", "for_each", "providers",
-                               "depends_on")}
-        scope.modules[name] = _instantiate(child, modules, inputs, f"{prefix}module.{name}.",
-                                           env, out, [*stack, target], name)
+        instances = _instances(call, scope, out)
+        if instances is None:
+            continue  # count = 0 or an empty for_each: the module creates nothing
+        for suffix, inst_scope in instances:
+            inputs = {k: evaluate(a, inst_scope) for k, a in call.attrs.items()
+                      if k not in ("source", "version", "count", "for_each", "providers",
+                                   "depends_on")}
+            child_outputs = _instantiate(child, modules, inputs,
+                                         f"{prefix}module.{name}{suffix}.", env, out,
+                                         [*stack, target], name + suffix, child_key)
+            if len(instances) == 1 and not suffix:
+                scope.modules[name] = child_outputs
     for block in mod.blocks("resource"):
         if len(block.labels) < 2:
             out.errors.append(InputError(block.path, block.line,
@@ -284,6 +298,67 @@ def _relative(value: Any, call: str) -> Any:
     if isinstance(value, dict):
         return {k: _relative(v, call) for k, v in value.items()}
     return value
+
+
+MAX_INSTALLED_FILES = 200
+
+
+def _installed_module(mod: _Module, call: Block, key: str, stack: list[str],
+                      modules: dict[str, _Module], out: TerraformLoad) -> _Module | None:
+    """A module ``terraform init`` installed under the root's ``.terraform/modules`` (which
+    the walk skips): found through ``modules.json``, or a local source inside such a module."""
+    root = modules.get(stack[0]) if stack else None
+    if root is None or not root.abs_dir or not mod.abs_dir:
+        return None
+    root_abs = Path(root.abs_dir)
+    folder_abs: Path | None = None
+    shown = ""
+    src = call.attrs.get("source")
+    source = evaluate(src, Scope(mod.folder)) if src is not None else None
+    if isinstance(source, str) and source.startswith(("./", "../")) and \
+            ".terraform" in Path(mod.abs_dir).parts:
+        folder_abs = (Path(mod.abs_dir) / source).resolve()
+        shown = posixpath.normpath(posixpath.join(mod.folder, source))
+    else:
+        for entry in _modules_json(root_abs):
+            if entry.get("Key") == key and isinstance(entry.get("Dir"), str):
+                folder_abs = (root_abs / entry["Dir"]).resolve()
+                shown = posixpath.normpath(posixpath.join(root.folder, entry["Dir"]))
+                break
+    if folder_abs is None or not folder_abs.is_dir():
+        return None
+    try:
+        folder_abs.relative_to(root_abs.resolve())
+    except ValueError:
+        return None  # never read outside the scanned root module
+    if shown in modules:
+        return modules[shown]
+    loaded = _Module(shown, str(folder_abs))
+    files = sorted(p for p in folder_abs.iterdir() if p.is_file()
+                   and p.name.lower().endswith(TF_SUFFIXES))[:MAX_INSTALLED_FILES]
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        parsed, error = _parse_one(SourceFile(posixpath.join(shown, path.name), text,
+                                              str(path)))
+        if error is not None:
+            out.errors.append(error)
+        if parsed is not None:
+            loaded.files.append(parsed)
+    modules[shown] = loaded
+    return loaded
+
+
+def _modules_json(root: Path) -> tuple[dict[str, Any], ...]:
+    path = root / ".terraform" / "modules" / "modules.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return ()
+    entries = data.get("Modules") if isinstance(data, dict) else None
+    return tuple(e for e in entries if isinstance(e, dict)) if isinstance(entries, list) else ()
 
 
 def _instances(block: Block, scope: Scope, out: TerraformLoad) -> list[tuple[str, Scope]] | None:

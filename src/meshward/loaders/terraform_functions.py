@@ -7,6 +7,7 @@ call as ``unknown(<source text>)``.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -182,11 +183,27 @@ def _contains(args: list[Any]) -> Any:
     return args[1] in args[0]
 
 
+def _base64encode(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise Unresolved
+    return base64.b64encode(args[0].encode("utf-8")).decode("ascii")
+
+
+def _base64decode(args: list[Any]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise Unresolved
+    try:
+        return base64.b64decode(args[0], validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise Unresolved from None
+
+
 # Functions that still say something when an argument is unknown (the first known value; a
 # structure with unknowns inside).
 PARTLY_UNKNOWN_OK = frozenset({"coalesce", "jsonencode"})
 
 FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
+    "base64encode": _base64encode, "base64decode": _base64decode,
     "length": _length, "flatten": _flatten, "compact": _compact, "distinct": _distinct,
     "keys": _keys, "values": _values, "element": _element, "contains": _contains,
     "jsonencode": _jsonencode, "merge": _merge, "concat": _concat, "join": _join,

@@ -141,7 +141,8 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
         is_yaml = lower.endswith(YAML_SUFFIXES)
         if path in plan.template_files:
             continue
-        text = _read(path, name, out.errors, strict=is_yaml or dockerfile.is_dockerfile_name(name))
+        text = _read(path, name, out.errors, strict=is_yaml or dockerfile.is_dockerfile_name(name)
+                     or terraform.is_terraform_name(name))
         if text is None:
             continue
         out.files_read += 1

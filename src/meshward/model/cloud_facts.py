@@ -73,6 +73,14 @@ class CloudFacts:
     ingress: dict[int, list[FirewallRule]] = field(default_factory=dict)  # id(group) -> rules
     workloads: list[CloudWorkload] = field(default_factory=list)
     by_resource: dict[int, CloudWorkload] = field(default_factory=dict)
+    # Kubernetes services assuming an IAM role through their ServiceAccount (IRSA): id(role) ->
+    # service names, beside the cloud workloads' own roles.
+    irsa: dict[int, set[str]] = field(default_factory=dict)
+
+    def role_users(self, role: CloudResource) -> list[str]:
+        """Every service that runs with ``role``: cloud workloads and Kubernetes (IRSA)."""
+        users = {w.service for w in self.workloads if any(r is role for r in w.roles)}
+        return sorted(users | self.irsa.get(id(role), set()))
 
     def rules_of(self, group: CloudResource) -> list[FirewallRule]:
         return self.ingress.get(id(group), [])
@@ -81,8 +89,33 @@ class CloudFacts:
         return [r for rules in self.ingress.values() for r in rules]
 
 
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
 def cloud_facts(inv: Inventory) -> CloudFacts:
-    return once(inv, "cloud.facts", lambda: build_facts(inv.cloud_resources))
+    def build() -> CloudFacts:
+        facts = build_facts(inv.cloud_resources)
+        _irsa(facts, inv)
+        return facts
+
+    return once(inv, "cloud.facts", build)
+
+
+def _irsa(facts: CloudFacts, inv: Inventory) -> None:
+    """Link Kubernetes workloads to the IAM roles their ServiceAccounts assume (IRSA)."""
+    roles = facts.index.of_type("aws_iam_role")
+    if not roles:
+        return
+    for sa in inv.by_kind("ServiceAccount"):
+        arn = sa.annotations.get(IRSA_ANNOTATION)
+        if not arn:
+            continue
+        role_name = arn.rsplit("/", 1)[-1]
+        matched = [r for r in roles if r.get("arn") == arn or r.get("name") == role_name]
+        users = {inv.service_name_of(w) or w.name for w in inv.workloads
+                 if w.namespace == sa.namespace and w.service_account == sa.name}
+        for role in matched:
+            facts.irsa.setdefault(id(role), set()).update(users)
 
 
 def build_facts(resources: list[CloudResource]) -> CloudFacts:
@@ -227,7 +260,7 @@ def _roles(facts: CloudFacts, w: CloudWorkload, r: CloudResource, value: Any,
     if value is None or value == "":
         return
     found = facts.index.follow(value, frm or r, "aws_iam_role")
-    w.roles.extend(x for x in found if x not in w.roles)
+    w.roles.extend(x for x in found if all(x is not y for y in w.roles))
     if found:
         w.role_refs.extend(x.ref for x in found)
     elif isinstance(value, str):

@@ -227,15 +227,11 @@ def managed_arns(ctx: ScanContext, role: CloudResource) -> list[tuple[str, Locat
 def holders_text(ctx: ScanContext, holders: tuple[CloudResource, ...]) -> str:
     """``role orders-task (used by orders)`` for a message."""
     f = facts(ctx)
-    users: dict[int, list[str]] = {}
-    for w in f.workloads:
-        for role in w.roles:
-            users.setdefault(id(role), []).append(w.service)
     parts = []
     for h in holders:
         kind = h.type.removeprefix("aws_iam_")
         label = h.get("name") if isinstance(h.get("name"), str) else h.name
-        used = sorted(set(users.get(id(h), [])))
+        used = f.role_users(h) if h.type == "aws_iam_role" else []
         parts.append(f"{kind} {label}" + (f" (used by {', '.join(used)})" if used else ""))
     return "; ".join(parts) if parts else "no identity in the scanned tree"
 

@@ -249,6 +249,50 @@ def http_listener(ctx: ScanContext) -> Iterator[Hit]:
                   severity=Severity.HIGH if public else None)
 
 
+def _rds_parameters(ctx: ScanContext, r: CloudResource) -> dict[str, str] | None:
+    """The parameters of the instance's (or cluster's) parameter group; None when unknown."""
+    key = "db_cluster_parameter_group_name" if r.type == "aws_rds_cluster" \
+        else "parameter_group_name"
+    ref = r.get(key)
+    if ref is None:
+        return {}  # the engine's default parameter group
+    groups = facts(ctx).index.follow(ref, r, "aws_db_parameter_group",
+                                     "aws_rds_cluster_parameter_group")
+    if not groups:
+        return {} if isinstance(ref, str) and ref.startswith("default.") else None
+    out: dict[str, str] = {}
+    for p in groups[0].blocks("parameter"):
+        name, value = p.get("name"), p.get("value")
+        if isinstance(name, str) and isinstance(value, (str, int)):
+            out[name] = str(value)
+    return out
+
+
+def _rds_plaintext(ctx: ScanContext, r: CloudResource) -> str:
+    """Why an RDS engine accepts plaintext clients ("" when it does not, or cannot be told)."""
+    engine = r.get("engine")
+    if not isinstance(engine, str):
+        return ""
+    params = _rds_parameters(ctx, r)
+    if params is None:
+        return ""
+    engine = engine.lower()
+    if "mysql" in engine or "mariadb" in engine:
+        value = params.get("require_secure_transport")
+        if value is None:
+            return "require_secure_transport is not set (OFF by default)"
+        if value.upper() not in ("1", "ON"):
+            return f"require_secure_transport = {value}"
+    elif "postgres" in engine:
+        if params.get("rds.force_ssl") == "0":
+            return "rds.force_ssl = 0"
+        version = r.get("engine_version")
+        major = version.split(".")[0] if isinstance(version, str) else ""
+        if major.isdigit() and int(major) < 15 and "rds.force_ssl" not in params:
+            return f"rds.force_ssl defaults to 0 before PostgreSQL 15 (engine {version})"
+    return ""
+
+
 @rule(
     id="MWC14",
     title="Datastore without TLS in transit",
@@ -257,15 +301,20 @@ def http_listener(ctx: ScanContext) -> Iterator[Hit]:
     targets=("cloud",),
     cwe="CWE-319",
     references=("https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html",
-                "https://docs.aws.amazon.com/msk/latest/developerguide/msk-encryption.html"),
+                "https://docs.aws.amazon.com/msk/latest/developerguide/msk-encryption.html",
+                "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html"),
     rationale=(
-        "ElastiCache without `transit_encryption_enabled` and MSK clusters accepting PLAINTEXT "
-        "clients carry credentials (AUTH tokens, SASL) and data in clear inside the VPC, "
-        "readable by anything that can sniff or spoof on the path."
+        "ElastiCache without `transit_encryption_enabled`, MSK clusters accepting PLAINTEXT "
+        "clients, RDS MySQL/MariaDB without `require_secure_transport` (off by default) and RDS "
+        "PostgreSQL with `rds.force_ssl = 0` (the default before version 15) carry credentials "
+        "and data in clear inside the VPC, readable by anything that can sniff or spoof on the "
+        "path."
     ),
     remediation=(
-        "Set `transit_encryption_enabled = true` (ElastiCache; with an `auth_token`), and "
-        "`encryption_in_transit { client_broker = \"TLS\" }` for MSK; connect with TLS clients."
+        "Set `transit_encryption_enabled = true` (ElastiCache; with an `auth_token`), "
+        "`encryption_in_transit { client_broker = \"TLS\" }` for MSK, and a DB parameter group "
+        "with `require_secure_transport = 1` (MySQL) or `rds.force_ssl = 1` (PostgreSQL); "
+        "connect with TLS clients."
     ),
     example_fail='resource "aws_elasticache_replication_group" "cache" {\n  engine = "redis"\n}',
     example_pass=('resource "aws_elasticache_replication_group" "cache" {\n  engine = "redis"\n'
@@ -281,6 +330,12 @@ def datastore_plaintext(ctx: ScanContext) -> Iterator[Hit]:
             yield hit(ctx, r, f"{r.type} {r.ref} does not encrypt traffic in transit", where,
                       "transit_encryption_enabled unset" if value is None
                       else "transit_encryption_enabled = false")
+    for r in resources(ctx, "aws_db_instance", "aws_rds_cluster"):
+        verdict = _rds_plaintext(ctx, r)
+        if verdict:
+            yield hit(ctx, r, f"{r.type} {r.ref} accepts unencrypted connections: {verdict}",
+                      r.at("parameter_group_name") if "parameter_group_name" in r.attributes
+                      else r.at("engine"), verdict)
     for r in resources(ctx, "aws_msk_cluster"):
         for info in r.blocks("encryption_info"):
             for transit in blocks_in(info, "encryption_in_transit"):

@@ -149,7 +149,8 @@ def admin_policy(ctx: ScanContext) -> Iterator[Hit]:
     references=_REFS,
     rationale=(
         "When several services assume one role, each gets the union of everything they all "
-        "need, and CloudTrail cannot tell which service made a call."
+        "need, and CloudTrail cannot tell which service made a call. Kubernetes workloads "
+        "count through their ServiceAccount's `eks.amazonaws.com/role-arn` (IRSA)."
     ),
     remediation="Give each service (each ECS task definition, Lambda function, instance profile) its own role.",
     example_fail="two aws_ecs_task_definition with task_role_arn = aws_iam_role.shared.arn",
@@ -157,12 +158,8 @@ def admin_policy(ctx: ScanContext) -> Iterator[Hit]:
 )
 def shared_role(ctx: ScanContext) -> Iterator[Hit]:
     f = facts(ctx)
-    users: dict[int, set[str]] = {}
-    for w in f.workloads:
-        for role in w.roles:
-            users.setdefault(id(role), set()).add(w.service)
     for role in resources(ctx, "aws_iam_role"):
-        names = sorted(users.get(id(role), ()))
+        names = f.role_users(role)
         if len(names) > 1:
             yield hit(ctx, role, f"role {role.ref} is used by {len(names)} services: "
                       f"{', '.join(names)}", evidence=", ".join(names))
@@ -170,22 +167,28 @@ def shared_role(ctx: ScanContext) -> Iterator[Hit]:
 
 @rule(
     id="MWC24",
-    title="Long-lived access key for an IAM user",
+    title="Long-lived access key for an IAM user or service account",
     severity=Severity.MEDIUM,
     practices=("AUTH-IAM", "SEC-MANAGER"),
     targets=("cloud",),
     cwe="CWE-798",
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",),
     rationale=(
-        "An access key does not expire: it ends up in CI variables, laptops and config files, "
-        "and works from anywhere until someone rotates it. Workloads should use roles "
-        "(task roles, instance profiles, IRSA) that hand out short-lived credentials."
+        "An access key (AWS IAM user key, GCP service account key) does not expire: it ends up "
+        "in CI variables, laptops and config files, and works from anywhere until someone "
+        "rotates it. Workloads should use roles (task roles, instance profiles, IRSA, workload "
+        "identity) that hand out short-lived credentials."
     ),
     remediation="Replace the user's key by a role the workload assumes; for CI use OIDC federation.",
     example_fail='resource "aws_iam_access_key" "deploy" {\n  user = aws_iam_user.deploy.name\n}',
     example_pass='resource "aws_iam_role" "deploy" { ... OIDC trust ... }',
 )
 def access_key(ctx: ScanContext) -> Iterator[Hit]:
+    for sa_key in resources(ctx, "google_service_account_key"):
+        account = sa_key.get("service_account_id")
+        shown = account if isinstance(account, str) else getattr(account, "expression", "?")
+        yield hit(ctx, sa_key, f"service account key {sa_key.ref} for {shown}: a credential "
+                  "that never expires", sa_key.at("service_account_id"))
     for key in resources(ctx, "aws_iam_access_key"):
         if key.get("status") == "Inactive":
             continue

@@ -18,9 +18,14 @@ from meshward.checks.rules.cloud_common import (
 )
 from meshward.findings.finding import Confidence, Severity
 from meshward.model.cloud import is_unknown
-from meshward.model.cloud_facts import subnet_is_public, workload_subnets
+from meshward.model.cloud_facts import blocks_in, subnet_is_public, workload_subnets
 
 _PRIV = ("ENV-PRIVATE", "ENV-PORTS")
+AZURE_DB_FIREWALLS = ("azurerm_mssql_firewall_rule", "azurerm_sql_firewall_rule",
+                      "azurerm_postgresql_firewall_rule",
+                      "azurerm_postgresql_flexible_server_firewall_rule",
+                      "azurerm_mysql_firewall_rule", "azurerm_mysql_flexible_server_firewall_rule",
+                      "azurerm_mariadb_firewall_rule")
 
 
 @rule(
@@ -82,11 +87,13 @@ def sg_open_sensitive(ctx: ScanContext) -> Iterator[Hit]:
     rationale=(
         "`publicly_accessible = true` gives an RDS instance a public DNS name and address: it "
         "is then one security-group edit away from the internet, and usually already reachable "
-        "from it."
+        "from it. The same holds for an Azure database firewall rule from 0.0.0.0 to "
+        "255.255.255.255 and a Cloud SQL instance authorizing 0.0.0.0/0."
     ),
     remediation=(
         "Set `publicly_accessible = false`, keep the database in private subnets, and admit "
-        "only the application's security group."
+        "only the application's security group (Azure: private endpoints or VNet rules; Cloud "
+        "SQL: private IP and no 0.0.0.0/0 authorized network)."
     ),
     references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",),
     example_fail='resource "aws_db_instance" "orders" {\n  publicly_accessible = true\n}',
@@ -98,6 +105,22 @@ def db_public(ctx: ScanContext) -> Iterator[Hit]:
         if truthy(r.get("publicly_accessible")):
             yield hit(ctx, r, f"{r.type} {r.ref} is publicly accessible",
                       r.at("publicly_accessible"), "publicly_accessible = true")
+    # Azure database firewalls admitting every IPv4 address
+    for r in resources(ctx, *AZURE_DB_FIREWALLS):
+        start, end = r.get("start_ip_address"), r.get("end_ip_address")
+        if start == "0.0.0.0" and end == "255.255.255.255":
+            yield hit(ctx, r, f"{r.ref} admits every IPv4 address to the database server",
+                      r.at("end_ip_address"), f"{start} - {end}")
+    # Cloud SQL authorized networks open to the world
+    for r in resources(ctx, "google_sql_database_instance"):
+        for settings in r.blocks("settings"):
+            for ipc in blocks_in(settings, "ip_configuration"):
+                for net in blocks_in(ipc, "authorized_networks"):
+                    if net.get("value") in ("0.0.0.0/0", "::/0") and ipc.get("ipv4_enabled") \
+                            is not False:
+                        yield hit(ctx, r, f"Cloud SQL instance {r.ref} authorizes "
+                                  f"{net.get('value')} on its public IP", r.at("settings"),
+                                  f"authorized_networks {net.get('value')}")
 
 
 @rule(

@@ -3,6 +3,8 @@ definitions, Lambda environments and user_data, secrets not taken from a secret 
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,15 +119,32 @@ def literal_secrets(ctx: ScanContext) -> Iterator[Hit]:
                       key=f"{res.ref}:{name}:{m.digest}",
                       confidence=m.confidence)
     for res in resources(ctx, "aws_instance", "aws_launch_template", "aws_launch_configuration"):
-        data = res.get("user_data")
-        text = data if isinstance(data, str) else (
-            str(getattr(data, "expression", "")) if is_unknown(data) else "")
-        if not text:
-            continue
-        for m in scan_text("user_data.sh", text).matches:
-            yield hit(ctx, res, f"{res.ref} user_data line {m.line} holds a literal {m.title} "
-                      f"({m.redacted})", res.at("user_data"), f"{m.key or 'value'}={m.redacted}",
-                      key=f"{res.ref}:user_data:{m.digest}", confidence=m.confidence)
+        for attr in ("user_data", "user_data_base64"):
+            text = _user_data_text(res.get(attr))
+            if not text:
+                continue
+            for m in scan_text("user_data.sh", text).matches:
+                yield hit(ctx, res, f"{res.ref} {attr} line {m.line} holds a literal {m.title} "
+                          f"({m.redacted})", res.at(attr), f"{m.key or 'value'}={m.redacted}",
+                          key=f"{res.ref}:{attr}:{m.digest}", confidence=m.confidence)
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/\s]+={0,2}\s*$")
+
+
+def _user_data_text(value: Any) -> str:
+    """user_data as the instance reads it: launch templates and the API hold it base64-encoded;
+    an unresolved template still shows its literal text."""
+    if is_unknown(value):
+        return str(getattr(value, "expression", ""))
+    if not isinstance(value, str) or not value:
+        return ""
+    if len(value) >= 16 and _BASE64.match(value):
+        try:
+            return base64.b64decode("".join(value.split()), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return value
+    return value
 
 
 @rule(
@@ -161,3 +180,44 @@ def secret_not_managed(ctx: ScanContext) -> Iterator[Hit]:
         yield hit(ctx, res, f"{res.ref} {what}: {name} is set in clear {shown}, not from a "
                   "secret manager reference", where, f"{name} in environment",
                   key=f"{res.ref}:{name}")
+
+
+_DB_PASSWORDS = {"aws_db_instance": ("password", "manage_master_user_password"),
+                 "aws_rds_cluster": ("master_password", "manage_master_user_password"),
+                 "aws_docdb_cluster": ("master_password", "manage_master_user_password"),
+                 "aws_redshift_cluster": ("master_password", "manage_master_password")}
+
+
+@rule(
+    id="MWC33",
+    title="Database master password set in Terraform instead of a secret manager",
+    severity=Severity.MEDIUM,
+    practices=("SEC-MANAGER",),
+    targets=("cloud",),
+    cwe="CWE-256",
+    references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html",),
+    rationale=(
+        "A `password`/`master_password` given to Terraform (literal, variable or random) is "
+        "stored in clear in the state and plan files, and never rotates. RDS, Aurora, "
+        "DocumentDB and Redshift can keep the master password in Secrets Manager themselves, "
+        "with rotation."
+    ),
+    remediation="Drop the password argument and set `manage_master_user_password = true` "
+                "(Redshift: `manage_master_password = true`); applications read it from the "
+                "generated secret.",
+    example_fail=('resource "aws_db_instance" "orders" {\n  username = "orders"\n'
+                  '  password = var.db_password\n}'),
+    example_pass=('resource "aws_db_instance" "orders" {\n  username = "orders"\n'
+                  '  manage_master_user_password = true\n}'),
+)
+def db_password_in_state(ctx: ScanContext) -> Iterator[Hit]:
+    for rtype, (attr, managed) in _DB_PASSWORDS.items():
+        for r in resources(ctx, rtype):
+            value = r.get(attr)
+            if value is None or value == "" or r.get(managed) is True:
+                continue
+            how = (f"from {getattr(value, 'expression', '')}" if is_unknown(value)
+                   else "as a literal")
+            yield hit(ctx, r, f"{r.type} {r.ref} gets its master password {how}: it is kept in "
+                      "clear in the Terraform state", r.at(attr), f"{attr} set",
+                      severity=Severity.HIGH if isinstance(value, str) else None)
