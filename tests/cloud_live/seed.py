@@ -214,11 +214,26 @@ def seed_services(ids: dict[str, str]) -> None:
                            MasterUsername="orders", MasterUserPassword="not-a-real-pass-1",
                            PubliclyAccessible=True, StorageEncrypted=False,
                            VpcSecurityGroupIds=[ids["db_sg"]])
+    rds.create_db_parameter_group(DBParameterGroupName="orders-tls",
+                                  DBParameterGroupFamily="postgres16", Description="TLS only")
+    rds.modify_db_parameter_group(DBParameterGroupName="orders-tls", Parameters=[{
+        "ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
     rds.create_db_instance(DBInstanceIdentifier="good-private-db", Engine="postgres",
+                           EngineVersion="16.3", DBParameterGroupName="orders-tls",
                            DBInstanceClass="db.t3.micro", AllocatedStorage=20,
                            MasterUsername="orders", MasterUserPassword="not-a-real-pass-2",
                            PubliclyAccessible=False, StorageEncrypted=True,
                            VpcSecurityGroupIds=[ids["app_sg"]])
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="ledger-tls",
+                                          DBParameterGroupFamily="aurora-postgresql16",
+                                          Description="TLS only")
+    rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName="ledger-tls", Parameters=[{
+        "ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+    rds.create_db_cluster(DBClusterIdentifier="good-ledger", Engine="aurora-postgresql",
+                          EngineVersion="16.4", MasterUsername="ledger",
+                          MasterUserPassword="not-a-real-pass-3", StorageEncrypted=True,
+                          DBClusterParameterGroupName="ledger-tls",
+                          VpcSecurityGroupIds=[ids["app_sg"]])
     cache = client("elasticache")
     cache.create_replication_group(ReplicationGroupId="bad-plain-redis",
                                    ReplicationGroupDescription="sessions", Engine="redis",

@@ -269,7 +269,18 @@ def test_datastores(account: tuple[dict[str, str], AwsLoad]) -> None:
             a["vpc_security_group_ids"], a["port"], a["username"]) == (
         "postgres", True, False, [ids["db_sg"]], 5432, "orders")
     good = one(load, "aws_db_instance", "good-private-db").attributes
-    assert (good["publicly_accessible"], good["storage_encrypted"]) == (False, True)
+    assert (good["publicly_accessible"], good["storage_encrypted"], good["engine_version"],
+            good["parameter_group_name"]) == (False, True, "16.3", "orders-tls")
+    assert one(load, "aws_db_parameter_group", "orders-tls").attributes == {
+        "name": "orders-tls", "parameter": [
+            {"name": "rds.force_ssl", "value": "1", "apply_method": "immediate"}]}
+    ledger = one(load, "aws_rds_cluster", "good-ledger").attributes
+    assert (ledger["engine"], ledger["db_cluster_parameter_group_name"],
+            ledger["storage_encrypted"]) == ("aurora-postgresql", "ledger-tls", True)
+    assert one(load, "aws_rds_cluster_parameter_group", "ledger-tls").attributes["parameter"] == [
+        {"name": "rds.force_ssl", "value": "1", "apply_method": "immediate"}]
+    # the engine's default groups are judged by engine and version, not read
+    assert names(load, "aws_db_parameter_group") == {"orders-tls"}
     plain = one(load, "aws_elasticache_replication_group", "bad-plain-redis").attributes
     assert (plain["transit_encryption_enabled"], plain["at_rest_encryption_enabled"],
             plain["auth_token"], plain["port"]) == (False, False, None, 6379)
@@ -398,6 +409,7 @@ def test_cloud_rules_on_the_live_account(
          f"{at}/lambda/function/bad-public-url/url"),
         ("MWC13", "aws_lb_listener", "bad-public-alb:80",
          f"{at}/elasticloadbalancing/listener/bad-public-alb/80"),
+        ("MWC14", "aws_db_instance", "bad-public-db", f"{at}/rds/db/bad-public-db"),
         ("MWC14", "aws_elasticache_replication_group", "bad-plain-redis",
          f"{at}/elasticache/replicationgroup/bad-plain-redis"),
         ("MWC20", "aws_iam_policy", "bad-everything", f"{at}/iam/policy/bad-everything"),
@@ -448,7 +460,7 @@ def test_live_findings_are_the_terraform_twins_findings(
     twin = Counter((f.rule_id, f.resource.kind if f.resource else "") for f in result.findings)
     live = Counter((f["rule_id"], f["resource"]["kind"]) for f in seeded[2]["findings"])
     assert live == twin
-    assert sum(live.values()) == 30
+    assert sum(live.values()) == 31
 
 
 def test_docs_list_exactly_the_calls() -> None:

@@ -523,6 +523,7 @@ resource "aws_eks_cluster" "bad-public-eks" {
 resource "aws_db_instance" "bad-public-db" {
   identifier             = "bad-public-db"
   engine                 = "postgres"
+  engine_version         = "9.3.3" # default parameters: rds.force_ssl = 0
   instance_class         = "db.t3.micro"
   allocated_storage      = 20
   username               = "orders"
@@ -532,9 +533,21 @@ resource "aws_db_instance" "bad-public-db" {
   vpc_security_group_ids = [aws_security_group.bad-db-open.id]
 }
 
+resource "aws_db_parameter_group" "orders-tls" {
+  name   = "orders-tls"
+  family = "postgres16"
+  parameter {
+    name         = "rds.force_ssl"
+    value        = "1"
+    apply_method = "immediate"
+  }
+}
+
 resource "aws_db_instance" "good-private-db" {
   identifier             = "good-private-db"
   engine                 = "postgres"
+  engine_version         = "16.3"
+  parameter_group_name   = aws_db_parameter_group.orders-tls.name
   instance_class         = "db.t3.micro"
   allocated_storage      = 20
   username               = "orders"
@@ -542,6 +555,27 @@ resource "aws_db_instance" "good-private-db" {
   publicly_accessible    = false
   storage_encrypted      = true
   vpc_security_group_ids = [aws_security_group.good-app.id]
+}
+
+resource "aws_rds_cluster_parameter_group" "ledger-tls" {
+  name   = "ledger-tls"
+  family = "aurora-postgresql16"
+  parameter {
+    name         = "rds.force_ssl"
+    value        = "1"
+    apply_method = "immediate"
+  }
+}
+
+resource "aws_rds_cluster" "good-ledger" {
+  cluster_identifier              = "good-ledger"
+  engine                          = "aurora-postgresql"
+  engine_version                  = "16.4"
+  master_username                 = "ledger"
+  manage_master_user_password     = true
+  storage_encrypted               = true
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.ledger-tls.name
+  vpc_security_group_ids          = [aws_security_group.good-app.id]
 }
 
 resource "aws_elasticache_replication_group" "bad-plain-redis" {

@@ -71,6 +71,8 @@ CALLS: Final[dict[tuple[str, str], str]] = {
     # datastores
     ("rds", "describe_db_instances"): "rds:DescribeDBInstances",
     ("rds", "describe_db_clusters"): "rds:DescribeDBClusters",
+    ("rds", "describe_db_parameters"): "rds:DescribeDBParameters",
+    ("rds", "describe_db_cluster_parameters"): "rds:DescribeDBClusterParameters",
     ("elasticache", "describe_cache_clusters"): "elasticache:DescribeCacheClusters",
     ("elasticache", "describe_replication_groups"): "elasticache:DescribeReplicationGroups",
     # EKS, ECR

@@ -1,4 +1,5 @@
-"""RDS: database instances and Aurora clusters."""
+"""RDS: database instances and Aurora clusters, and the parameters their own (non-default)
+parameter groups set (``rds.force_ssl``, ``require_secure_transport``...)."""
 
 from __future__ import annotations
 
@@ -56,15 +57,47 @@ def db_cluster(cl: dict[str, Any]) -> dict[str, Any]:
         "deletion_protection": bool(cl.get("DeletionProtection")),
         "publicly_accessible": bool(cl.get("PubliclyAccessible")),
         "enabled_cloudwatch_logs_exports": list(cl.get("EnabledCloudwatchLogsExports") or []),
+        "db_cluster_parameter_group_name": cl.get("DBClusterParameterGroup", ""),
     }
 
 
+def parameter_group(name: str, params: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters a group sets itself (``Source=user``), as Terraform declares them."""
+    return {"name": name, "parameter": [{
+        "name": p.get("ParameterName"), "value": p.get("ParameterValue"),
+        "apply_method": p.get("ApplyMethod", "immediate"),
+    } for p in params if p.get("ParameterName")]}
+
+
+def _groups(r: Reader, names: list[str], cluster: bool) -> None:
+    type_ = "aws_rds_cluster_parameter_group" if cluster else "aws_db_parameter_group"
+    method = "describe_db_cluster_parameters" if cluster else "describe_db_parameters"
+    key = "DBClusterParameterGroupName" if cluster else "DBParameterGroupName"
+    for name in dict.fromkeys(names):
+        if not name or name.startswith("default."):
+            continue  # the engine's defaults: judged by engine and version
+        params = r.listing("rds", method, "Parameters", Source="user", **{key: name})
+        if params is None:
+            continue  # the call failed (a notice says so): the group stays unknown
+        kind = "cluster-pg" if cluster else "pg"
+        r.add(type_, name, parameter_group(name, params), "rds", f"{kind}/{name}",
+              r.arn("rds", f"{kind}:{name}"))
+
+
 def collect(r: Reader) -> None:
+    groups: list[str] = []
     for db in r.listing("rds", "describe_db_instances", "DBInstances") or []:
         ident = str(db["DBInstanceIdentifier"])
-        r.add("aws_db_instance", ident, db_instance(db), "rds", f"db/{ident}",
+        attrs = db_instance(db)
+        groups.append(str(attrs["parameter_group_name"] or ""))
+        r.add("aws_db_instance", ident, attrs, "rds", f"db/{ident}",
               str(db.get("DBInstanceArn", "")))
+    cluster_groups: list[str] = []
     for cl in r.listing("rds", "describe_db_clusters", "DBClusters") or []:
         ident = str(cl["DBClusterIdentifier"])
-        r.add("aws_rds_cluster", ident, db_cluster(cl), "rds", f"cluster/{ident}",
+        attrs = db_cluster(cl)
+        cluster_groups.append(str(attrs["db_cluster_parameter_group_name"] or ""))
+        r.add("aws_rds_cluster", ident, attrs, "rds", f"cluster/{ident}",
               str(cl.get("DBClusterArn", "")))
+    _groups(r, groups, cluster=False)
+    _groups(r, cluster_groups, cluster=True)
