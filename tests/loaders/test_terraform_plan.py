@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from meshward.loaders.terraform_plan import looks_like_plan
+from meshward.loaders.terraform_detect import looks_like_plan
 from meshward.loaders.walk import load_tree
 from meshward.model.cloud import is_unknown
 from meshward.pipeline import scan

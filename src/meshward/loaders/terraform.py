@@ -24,22 +24,16 @@ from typing import Any
 from meshward.errors import InputError
 from meshward.loaders.hcl import Attr, Block, HclFile, parse_hcl, parse_json_config, parser
 from meshward.loaders.interface import SourceFile
+from meshward.loaders.terraform_detect import TF_SUFFIXES, TFVARS_SUFFIXES
 from meshward.loaders.terraform_eval import Scope, evaluate
 from meshward.model.cloud import CloudResource, is_unknown, unknown
 from meshward.model.source import Location
 
-TF_SUFFIXES = (".tf", ".tf.json")
-TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 META_ARGS = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner",
                        "connection"})
 MAX_INSTANCES = 50  # count/for_each expanded up to this many instances; beyond, one instance
 MAX_MODULE_DEPTH = 20
 KNOWN_PROVIDERS = frozenset({"aws", "azurerm", "google"})
-
-
-def is_terraform_name(name: str) -> bool:
-    lower = name.lower()
-    return lower.endswith(TF_SUFFIXES) or lower.endswith(TFVARS_SUFFIXES)
 
 
 @dataclass

@@ -29,14 +29,6 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def looks_like_plan(text: str) -> bool:
-    head = text[:4096]
-    if '"format_version"' not in head and '"format_version"' not in text:
-        return False
-    return ('"planned_values"' in text or '"resource_changes"' in text
-            or ('"values"' in text and '"root_module"' in text))  # `terraform show -json` state
-
-
 def load_all(sources: list[SourceFile], plans: list[SourceFile]) -> TerraformLoad:
     """Terraform source and plans together; planned resources replace their source."""
     out = load_terraform(sources)

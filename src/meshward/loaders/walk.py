@@ -12,7 +12,7 @@ from pathlib import Path
 import pathspec
 
 from meshward.errors import InputError
-from meshward.loaders import compose, dockerfile, kubernetes, kustomize, terraform, terraform_plan
+from meshward.loaders import compose, dockerfile, kubernetes, kustomize, terraform_detect
 from meshward.loaders.interface import LoadResult, SourceFile
 from meshward.loaders.yamlsrc import Document
 from meshward.model.cloud import CloudResource
@@ -142,16 +142,16 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
         if path in plan.template_files:
             continue
         text = _read(path, name, out.errors, strict=is_yaml or dockerfile.is_dockerfile_name(name)
-                     or terraform.is_terraform_name(name))
+                     or terraform_detect.is_terraform_name(name))
         if text is None:
             continue
         out.files_read += 1
         out.text_files.append(name)
         src = SourceFile(name, text, str(path))
-        if terraform.is_terraform_name(name):
+        if terraform_detect.is_terraform_name(name):
             tf_sources.append(src)
             continue
-        if lower.endswith(".json") and terraform_plan.looks_like_plan(text):
+        if lower.endswith(".json") and terraform_detect.looks_like_plan(text):
             plans.append(src)
             continue
         if dockerfile.is_dockerfile_name(name) or (
@@ -193,6 +193,8 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
         out.extend(kubernetes.load_documents(src, docs, ns))
     _render_kustomizations(plan, shown, out)
     if tf_sources or plans:
+        from meshward.loaders import terraform_plan  # the HCL parser loads only when needed
+
         cloud = terraform_plan.load_all(tf_sources, plans)
         out.cloud_resources.extend(cloud.resources)
         out.errors.extend(cloud.errors)
