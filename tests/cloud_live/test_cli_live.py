@@ -291,3 +291,26 @@ def test_unreachable_endpoint_is_an_input_error(aws_env: Moto, tree: Path,
     assert f"aws://{REGION}: AWS: cannot read the caller identity: Could not connect to the " \
            "endpoint URL" in text
     assert "(check the endpoint (AWS_ENDPOINT_URL), network and credentials)" in text
+
+
+def test_profile_from_the_standard_files(aws_env: Moto, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """--aws-profile reads ~/.aws/config and credentials; --aws-region overrides its region."""
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"):
+        monkeypatch.delenv(key)
+    config, creds = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile audit]\nregion = eu-central-1\n")
+    creds.write_text("[audit]\naws_access_key_id = AKIAMESHWARDTEST0002\n"
+                     "aws_secret_access_key = from-the-file\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    boto3.session.Session(profile_name="audit").client("logs").create_log_group(
+        logGroupName="in-frankfurt")
+    load = load_aws(AwsOptions(profile="audit"))
+    assert load.errors == [] and load.region == "eu-central-1"
+    assert [r.name for r in load.resources if r.type == "aws_cloudwatch_log_group"] == [
+        "in-frankfurt"]
+    assert {r.environment for r in load.resources} == {"aws:eu-central-1"}
+    other = load_aws(AwsOptions(profile="audit", region=REGION))
+    assert other.region == REGION
+    assert not [r for r in other.resources if r.type == "aws_cloudwatch_log_group"]

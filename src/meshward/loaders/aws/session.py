@@ -119,8 +119,10 @@ class AwsCaller:
         self.region: str = self.session.region_name or ""
         # retries: the standard mode (which backs off on throttling), unless the standard
         # configuration (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, the profile) says otherwise
+        core = getattr(self.session, "_session", None)  # botocore's, which reads the profile
         configured = ("AWS_MAX_ATTEMPTS" in os.environ or "AWS_RETRY_MODE" in os.environ
-                      or self.session._session.get_config_variable("max_attempts") is not None)
+                      or (core is not None
+                          and core.get_config_variable("max_attempts") is not None))
         self._config = botocore.config.Config(
             connect_timeout=5, read_timeout=30, user_agent_extra="meshward",
             retries=None if configured else {"mode": "standard", "max_attempts": 4})
