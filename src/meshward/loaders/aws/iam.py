@@ -15,40 +15,44 @@ from meshward.loaders.aws.translate import Reader, not_read, policy_json, tags, 
 NO_SUCH: frozenset[str] = frozenset({"NoSuchEntity", "NoSuchEntityException"})
 
 
+def _role(r: Reader, role: dict[str, Any]) -> None:
+    name = str(role["RoleName"])
+    r.add("aws_iam_role", name, {
+        "name": name,
+        "arn": role.get("Arn"),
+        "path": role.get("Path"),
+        "description": role.get("Description"),
+        "assume_role_policy": policy_json(role.get("AssumeRolePolicyDocument")),
+        "max_session_duration": role.get("MaxSessionDuration"),
+        "permissions_boundary": (role.get("PermissionsBoundary") or {}).get(
+            "PermissionsBoundaryArn"),
+        "tags": tags(role.get("Tags")),
+    }, "iam", f"role/{name}", str(role.get("Arn", "")))
+    _attachments(r, "role", name)
+    _inline(r, "role", name)
+
+
+def _user(r: Reader, user: dict[str, Any]) -> None:
+    name = str(user["UserName"])
+    r.add("aws_iam_user", name, {
+        "name": name, "arn": user.get("Arn"), "path": user.get("Path"),
+        "tags": tags(user.get("Tags")),
+    }, "iam", f"user/{name}", str(user.get("Arn", "")))
+    keys = r.listing("iam", "list_access_keys", "AccessKeyMetadata", UserName=name)
+    for key in keys or []:
+        key_id = str(key["AccessKeyId"])
+        r.add("aws_iam_access_key", key_id, {
+            "id": key_id, "user": name, "status": key.get("Status"),
+            "create_date": timestamp(key.get("CreateDate")),
+        }, "iam", f"user/{name}/access-key/{key_id}",
+            r.arn("iam", f"user/{name}/access-key/{key_id}", region=False))
+    _attachments(r, "user", name)
+    _inline(r, "user", name)
+
+
 def collect(r: Reader) -> None:
-    roles = r.listing("iam", "list_roles", "Roles")
-    for role in roles or []:
-        name = str(role["RoleName"])
-        r.add("aws_iam_role", name, {
-            "name": name,
-            "arn": role.get("Arn"),
-            "path": role.get("Path"),
-            "description": role.get("Description"),
-            "assume_role_policy": policy_json(role.get("AssumeRolePolicyDocument")),
-            "max_session_duration": role.get("MaxSessionDuration"),
-            "permissions_boundary": (role.get("PermissionsBoundary") or {}).get(
-                "PermissionsBoundaryArn"),
-            "tags": tags(role.get("Tags")),
-        }, "iam", f"role/{name}", str(role.get("Arn", "")))
-        _attachments(r, "role", name)
-        _inline(r, "role", name)
-    users = r.listing("iam", "list_users", "Users")
-    for user in users or []:
-        name = str(user["UserName"])
-        r.add("aws_iam_user", name, {
-            "name": name, "arn": user.get("Arn"), "path": user.get("Path"),
-            "tags": tags(user.get("Tags")),
-        }, "iam", f"user/{name}", str(user.get("Arn", "")))
-        keys = r.listing("iam", "list_access_keys", "AccessKeyMetadata", UserName=name)
-        for key in keys or []:
-            key_id = str(key["AccessKeyId"])
-            r.add("aws_iam_access_key", key_id, {
-                "id": key_id, "user": name, "status": key.get("Status"),
-                "create_date": timestamp(key.get("CreateDate")),
-            }, "iam", f"user/{name}/access-key/{key_id}",
-                r.arn("iam", f"user/{name}/access-key/{key_id}", region=False))
-        _attachments(r, "user", name)
-        _inline(r, "user", name)
+    r.each(r.listing("iam", "list_roles", "Roles") or [], _role)
+    r.each(r.listing("iam", "list_users", "Users") or [], _user)
     _policies(r)
     profiles = r.listing("iam", "list_instance_profiles", "InstanceProfiles")
     for prof in profiles or []:

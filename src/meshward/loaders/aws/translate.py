@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.parse
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from meshward.loaders.aws.session import Absent, AwsCaller, BudgetExhausted
@@ -41,6 +43,25 @@ class Reader:
                             provider="aws")
         self.resources.append(res)
         return res
+
+    def each(self, items: Iterable[Any], work: Callable[[Reader, Any], None]) -> None:
+        """``work(reader, item)`` for every item, several at once (the per-item calls of large
+        families: IAM roles, S3 buckets...). Resources are kept in item order; when an item
+        fails on the budget, the others' resources are kept and the failure is raised after."""
+        todo = list(items)
+        subs = [Reader(self.caller, self.account_id) for _ in todo]
+        workers = max(1, min(self.caller.options.workers, len(todo)))
+        failures: list[BaseException] = []
+        if todo:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(work, sub, item) for sub, item in zip(subs, todo,
+                                                                              strict=True)]
+                failures = [e for e in (f.exception() for f in futures) if e is not None]
+        for sub in subs:
+            self.resources.extend(sub.resources)
+            self.budget_hit = self.budget_hit or sub.budget_hit
+        if failures:
+            raise failures[0]
 
     def arn(self, service: str, resource: str, region: bool = True, account: bool = True) -> str:
         return (f"arn:{self.caller.partition}:{service}:{self.region if region else ''}:"
