@@ -121,6 +121,9 @@ def seed() -> dict[str, str]:
         NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": public, "Groups": [web_sg],
                             "AssociatePublicIpAddress": True}])
     ids["instance"] = inst["Instances"][0]["InstanceId"]
+    eip = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=eip["AllocationId"], InstanceId=ids["instance"])
+    ids["eip"] = eip["AllocationId"]
     ids["image"] = image
     return ids
 
@@ -150,6 +153,10 @@ def seed_services(ids: dict[str, str]) -> None:
         DefaultActions=[{"Type": "redirect", "RedirectConfig": {
             "Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}])["Listeners"][0][
         "ListenerArn"]
+    elb.create_rule(ListenerArn=ids["bad_listener"], Priority=10, Conditions=[
+        {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/admin/*"]}}],
+        Actions=[{"Type": "fixed-response", "FixedResponseConfig": {
+            "StatusCode": "403", "ContentType": "text/plain", "MessageBody": "no"}}])
     waf = client("wafv2")
     acl = waf.create_web_acl(Name="edge", Scope="REGIONAL", DefaultAction={"Allow": {}},
                              VisibilityConfig={"SampledRequestsEnabled": True,
@@ -234,7 +241,11 @@ def seed_services(ids: dict[str, str]) -> None:
                           MasterUserPassword="not-a-real-pass-3", StorageEncrypted=True,
                           DBClusterParameterGroupName="ledger-tls",
                           VpcSecurityGroupIds=[ids["app_sg"]])
+    rds.create_db_instance(DBInstanceIdentifier="good-ledger-1", DBClusterIdentifier="good-ledger",
+                           Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
     cache = client("elasticache")
+    cache.create_cache_cluster(CacheClusterId="bad-memcached", Engine="memcached",
+                               CacheNodeType="cache.t3.micro", NumCacheNodes=1)
     cache.create_replication_group(ReplicationGroupId="bad-plain-redis",
                                    ReplicationGroupDescription="sessions", Engine="redis",
                                    CacheNodeType="cache.t3.micro", NumCacheClusters=1,

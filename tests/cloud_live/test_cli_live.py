@@ -180,10 +180,13 @@ def test_throttled_and_unreachable_calls(aws_env: Moto, throttling_endpoint: str
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     load = load_aws(AwsOptions())
     assert load.errors == []
-    assert _Throttle.seen == ["AmazonEC2ContainerRegistry_V20150921.DescribeRepositories"]
+    assert _Throttle.seen == [
+        "AmazonEC2ContainerRegistry_V20150921.GetRegistryScanningConfiguration",
+        "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories"]
     throttled = [n for n in load.notices if " throttled: " in n]
     assert throttled == [
-        "AWS: 1 call(s) throttled: ecr:DescribeRepositories (ThrottlingException). What they "
+        "AWS: 2 call(s) throttled: ecr:DescribeRepositories (ThrottlingException), "
+        "ecr:GetRegistryScanningConfiguration (ThrottlingException). What they "
         "read is missing or unknown in this audit; everything else was audited (meshward "
         "retried with backoff: retry later, or allow more attempts with AWS_MAX_ATTEMPTS)"]
     failed = [n for n in load.notices if " failed: " in n]
@@ -314,3 +317,20 @@ def test_profile_from_the_standard_files(aws_env: Moto, tmp_path: Path,
     other = load_aws(AwsOptions(profile="audit", region=REGION))
     assert other.region == REGION
     assert not [r for r in other.resources if r.type == "aws_cloudwatch_log_group"]
+
+
+def test_registry_scanning_counts_for_every_repository(aws_env: Moto, tmp_path: Path) -> None:
+    ecr = boto3.client("ecr", region_name=REGION)
+    ecr.create_repository(repositoryName="orders")  # no scan on push of its own
+    ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[{
+        "scanFrequency": "CONTINUOUS_SCAN",
+        "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+    load = load_aws(AwsOptions())
+    assert [r.attributes for r in load.resources
+            if r.type == "aws_ecr_registry_scanning_configuration"] == [{
+        "registry_id": "123456789012", "scan_type": "ENHANCED", "rule": [{
+            "scan_frequency": "CONTINUOUS_SCAN",
+            "repository_filter": [{"filter": "*", "filter_type": "WILDCARD"}]}]}]
+    out = tmp_path / "r.json"
+    assert main(["scan", "--aws", "--select", "MWC51", "-f", "json", "-o", str(out)]) == 0
+    assert report(out)["findings"] == []

@@ -147,6 +147,9 @@ def test_network(account: tuple[dict[str, str], AwsLoad]) -> None:
         "user_data": seed.USER_DATA, "tags": {},
     }
     assert inst["private_ip"].startswith("10.20.1.")
+    eip = one(load, "aws_eip", ids["eip"]).attributes
+    assert (eip["instance"], eip["domain"], eip["public_ip"].count(".")) == (
+        ids["instance"], "vpc", 3)
 
 
 def test_edge(account: tuple[dict[str, str], AwsLoad]) -> None:
@@ -174,6 +177,19 @@ def test_edge(account: tuple[dict[str, str], AwsLoad]) -> None:
     # only the good load balancer has a web ACL
     assert [r.attributes for r in load.resources if r.type == "aws_wafv2_web_acl_association"
             ] == [{"resource_arn": ids["good_lb"], "web_acl_arn": ids["acl"]}]
+    assert one(load, "aws_lb_listener_rule", "bad-public-alb:80:10").attributes == {
+        "arn": one(load, "aws_lb_listener_rule", "bad-public-alb:80:10").address,
+        "listener_arn": ids["bad_listener"], "priority": "10",
+        "action": [{"type": "fixed-response", "order": None, "target_group_arn": "",
+                    "redirect": [], "fixed_response": [{
+                        "status_code": "403", "content_type": "text/plain",
+                        "message_body": "no"}],
+                    "authenticate_oidc": [], "authenticate_cognito": []}],
+        "condition": [{"path_pattern": [{"values": ["/admin/*"]}]}]}
+    assert one(load, "aws_api_gateway_integration", "shop-rest GET /orders").attributes == {
+        "rest_api_id": ids["rest_api"], "resource_id": ids["rest_resource"],
+        "http_method": "GET", "type": "HTTP_PROXY", "uri": "http://orders.shop.local/orders",
+        "integration_http_method": "GET", "connection_type": "INTERNET", "connection_id": ""}
     assert one(load, "aws_lb_target_group_attachment", "orders:10.20.2.10").attributes == {
         "target_group_arn": ids["tg"], "target_id": "10.20.2.10", "port": 8080}
     rest = ids["rest_api"]
@@ -279,6 +295,10 @@ def test_datastores(account: tuple[dict[str, str], AwsLoad]) -> None:
             ledger["storage_encrypted"]) == ("aurora-postgresql", "ledger-tls", True)
     assert one(load, "aws_rds_cluster_parameter_group", "ledger-tls").attributes["parameter"] == [
         {"name": "rds.force_ssl", "value": "1", "apply_method": "immediate"}]
+    member = one(load, "aws_rds_cluster_instance", "good-ledger-1").attributes
+    assert (member["cluster_identifier"], member["engine"]) == ("good-ledger",
+                                                                "aurora-postgresql")
+    assert "good-ledger-1" not in names(load, "aws_db_instance")
     # the engine's default groups are judged by engine and version, not read
     assert names(load, "aws_db_parameter_group") == {"orders-tls"}
     plain = one(load, "aws_elasticache_replication_group", "bad-plain-redis").attributes
@@ -412,6 +432,8 @@ def test_cloud_rules_on_the_live_account(
         ("MWC13", "aws_lb_listener", "bad-public-alb:80",
          f"{at}/elasticloadbalancing/listener/bad-public-alb/80"),
         ("MWC14", "aws_db_instance", "bad-public-db", f"{at}/rds/db/bad-public-db"),
+        ("MWC14", "aws_elasticache_cluster", "bad-memcached",
+         f"{at}/elasticache/cluster/bad-memcached"),
         ("MWC14", "aws_elasticache_replication_group", "bad-plain-redis",
          f"{at}/elasticache/replicationgroup/bad-plain-redis"),
         ("MWC20", "aws_iam_policy", "bad-everything", f"{at}/iam/policy/bad-everything"),
@@ -462,7 +484,7 @@ def test_live_findings_are_the_terraform_twins_findings(
     twin = Counter((f.rule_id, f.resource.kind if f.resource else "") for f in result.findings)
     live = Counter((f["rule_id"], f["resource"]["kind"]) for f in seeded[2]["findings"])
     assert live == twin
-    assert sum(live.values()) == 31
+    assert sum(live.values()) == 32
 
 
 def test_docs_list_exactly_the_calls() -> None:

@@ -225,6 +225,11 @@ resource "aws_instance" "web" {
   }
 }
 
+resource "aws_eip" "web" {
+  domain   = "vpc"
+  instance = aws_instance.web.id
+}
+
 # ---- edge ----------------------------------------------------------------------------------
 resource "aws_lb" "bad-public-alb" {
   name               = "bad-public-alb"
@@ -263,6 +268,24 @@ resource "aws_lb_listener" "bad-http" {
   default_action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.orders.arn
+  }
+}
+
+resource "aws_lb_listener_rule" "admin" {
+  listener_arn = aws_lb_listener.bad-http.arn
+  priority     = 10
+  action {
+    type = "fixed-response"
+    fixed_response {
+      status_code  = "403"
+      content_type = "text/plain"
+      message_body = "no"
+    }
+  }
+  condition {
+    path_pattern {
+      values = ["/admin/*"]
+    }
   }
 }
 
@@ -316,6 +339,15 @@ resource "aws_api_gateway_method" "get-orders" {
   resource_id   = aws_api_gateway_resource.orders.id
   http_method   = "GET"
   authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "get-orders" {
+  rest_api_id             = aws_api_gateway_rest_api.shop-rest.id
+  resource_id             = aws_api_gateway_resource.orders.id
+  http_method             = aws_api_gateway_method.get-orders.http_method
+  type                    = "HTTP_PROXY"
+  integration_http_method = "GET"
+  uri                     = "http://orders.shop.local/orders"
 }
 
 resource "aws_api_gateway_deployment" "shop-rest" {
@@ -576,6 +608,20 @@ resource "aws_rds_cluster" "good-ledger" {
   storage_encrypted               = true
   db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.ledger-tls.name
   vpc_security_group_ids          = [aws_security_group.good-app.id]
+}
+
+resource "aws_rds_cluster_instance" "good-ledger-1" {
+  identifier         = "good-ledger-1"
+  cluster_identifier = aws_rds_cluster.good-ledger.id
+  engine             = "aurora-postgresql"
+  instance_class     = "db.r6g.large"
+}
+
+resource "aws_elasticache_cluster" "bad-memcached" {
+  cluster_id      = "bad-memcached"
+  engine          = "memcached"
+  node_type       = "cache.t3.micro"
+  num_cache_nodes = 1
 }
 
 resource "aws_elasticache_replication_group" "bad-plain-redis" {

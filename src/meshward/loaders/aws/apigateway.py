@@ -100,6 +100,16 @@ def collect_rest(r: Reader) -> None:
                     "authorization_scopes": list(method.get("authorizationScopes") or []),
                     "path": path,
                 }, "apigateway", f"restapis/{aid}/resources/{rid}/methods/{verb}", "")
+                integ = method.get("methodIntegration")
+                if integ:
+                    r.add("aws_api_gateway_integration", f"{name} {verb} {path}", {
+                        "rest_api_id": aid, "resource_id": rid, "http_method": verb,
+                        "type": integ.get("type"), "uri": integ.get("uri", ""),
+                        "integration_http_method": integ.get("httpMethod", ""),
+                        "connection_type": integ.get("connectionType", "INTERNET"),
+                        "connection_id": integ.get("connectionId", ""),
+                    }, "apigateway",
+                        f"restapis/{aid}/resources/{rid}/methods/{verb}/integration", "")
         for au in r.listing("apigateway", "get_authorizers", "items", restApiId=aid) or []:
             r.add("aws_api_gateway_authorizer", f"{name}/{au.get('name')}", {
                 "id": au.get("id"), "name": au.get("name"), "rest_api_id": aid,

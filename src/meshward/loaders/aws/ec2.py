@@ -169,6 +169,14 @@ def collect(r: Reader) -> None:
             "log_group_name": fl.get("LogGroupName", ""),
             "iam_role_arn": fl.get("DeliverLogsPermissionArn", ""),
         }, "ec2", f"vpc-flow-log/{fid}", r.arn("ec2", f"vpc-flow-log/{fid}"))
+    for eip in r.listing("ec2", "describe_addresses", "Addresses") or []:
+        aid = str(eip.get("AllocationId") or eip.get("PublicIp"))
+        r.add("aws_eip", aid, {
+            "id": aid, "public_ip": eip.get("PublicIp", ""), "domain": eip.get("Domain", "vpc"),
+            "instance": eip.get("InstanceId", ""),
+            "network_interface": eip.get("NetworkInterfaceId", ""),
+            "private_ip": eip.get("PrivateIpAddress", ""),
+        }, "ec2", f"elastic-ip/{aid}", r.arn("ec2", f"elastic-ip/{aid}"))
     reservations = r.listing("ec2", "describe_instances", "Reservations") or []
     for res in reservations:
         for inst in res.get("Instances") or []:

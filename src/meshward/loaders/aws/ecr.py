@@ -8,6 +8,16 @@ NO_POLICY = frozenset({"RepositoryPolicyNotFoundException"})
 
 
 def collect(r: Reader) -> None:
+    got = r.get("ecr", "get_registry_scanning_configuration")
+    conf = (got or {}).get("scanningConfiguration") or {}
+    if conf.get("rules") or conf.get("scanType") == "ENHANCED":  # not the account's default
+        r.add("aws_ecr_registry_scanning_configuration", r.account_id, {
+            "registry_id": (got or {}).get("registryId", r.account_id),
+            "scan_type": conf.get("scanType", "BASIC"),
+            "rule": [{"scan_frequency": rule.get("scanFrequency"), "repository_filter": [
+                {"filter": f.get("filter"), "filter_type": f.get("filterType")}
+                for f in rule.get("repositoryFilters") or []]} for rule in conf.get("rules") or []],
+        }, "ecr", "registry/scanning-configuration", "")
     for repo in r.listing("ecr", "describe_repositories", "repositories") or []:
         name = str(repo["repositoryName"])
         arn = str(repo.get("repositoryArn", ""))

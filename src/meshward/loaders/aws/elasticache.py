@@ -34,9 +34,33 @@ def replication_group(rg: dict[str, Any], groups: list[str], subnet_group: str) 
     }
 
 
+def cache_cluster(c: dict[str, Any]) -> dict[str, Any]:
+    conf = c.get("ConfigurationEndpoint") or {}
+    return {
+        "cluster_id": c.get("CacheClusterId"),
+        "arn": c.get("ARN"),
+        "engine": c.get("Engine"),
+        "engine_version": c.get("EngineVersion", ""),
+        "node_type": c.get("CacheNodeType"),
+        "num_cache_nodes": c.get("NumCacheNodes"),
+        "port": conf.get("Port") or (11211 if c.get("Engine") == "memcached" else 6379),
+        "transit_encryption_enabled": bool(c.get("TransitEncryptionEnabled")),
+        "security_group_ids": sorted({str(g["SecurityGroupId"]) for g in
+                                      c.get("SecurityGroups") or [] if g.get("SecurityGroupId")}),
+        "subnet_group_name": c.get("CacheSubnetGroupName", ""),
+        "cluster_address": conf.get("Address", ""),
+    }
+
+
 def collect(r: Reader) -> None:
     clusters = r.listing("elasticache", "describe_cache_clusters", "CacheClusters") or []
     by_id = {str(c.get("CacheClusterId")): c for c in clusters}
+    for c in clusters:
+        if c.get("ReplicationGroupId"):
+            continue  # a member: its replication group is the resource
+        cid = str(c.get("CacheClusterId"))
+        r.add("aws_elasticache_cluster", cid, cache_cluster(c), "elasticache", f"cluster/{cid}",
+              str(c.get("ARN") or r.arn("elasticache", f"cluster:{cid}")))
     for rg in r.listing("elasticache", "describe_replication_groups", "ReplicationGroups") or []:
         rid = str(rg["ReplicationGroupId"])
         members = [by_id[m] for m in rg.get("MemberClusters") or [] if m in by_id]

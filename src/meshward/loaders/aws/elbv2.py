@@ -36,6 +36,30 @@ def action_block(action: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+CONDITIONS = {"path-pattern": ("path_pattern", "PathPatternConfig"),
+              "host-header": ("host_header", "HostHeaderConfig"),
+              "http-request-method": ("http_request_method", "HttpRequestMethodConfig"),
+              "source-ip": ("source_ip", "SourceIpConfig")}
+
+
+def condition_block(cond: dict[str, Any]) -> dict[str, Any]:
+    """A rule condition as Terraform's ``condition`` block (one sub-block per field)."""
+    field = str(cond.get("Field", ""))
+    if field in CONDITIONS:
+        name, config = CONDITIONS[field]
+        values = (cond.get(config) or {}).get("Values") or cond.get("Values") or []
+        return {name: [{"values": list(values)}]}
+    if field == "http-header":
+        conf = cond.get("HttpHeaderConfig") or {}
+        return {"http_header": [{"http_header_name": conf.get("HttpHeaderName"),
+                                 "values": list(conf.get("Values") or [])}]}
+    if field == "query-string":
+        conf = cond.get("QueryStringConfig") or {}
+        return {"query_string": [{"key": kv.get("Key"), "value": kv.get("Value")}
+                                 for kv in conf.get("Values") or []]}
+    return {field.replace("-", "_"): [{"values": list(cond.get("Values") or [])}]}
+
+
 def load_balancer(lb: dict[str, Any], attrs: dict[str, str] | None) -> dict[str, Any]:
     def attr(key: str) -> Any:
         return not_read("elasticloadbalancing:DescribeLoadBalancerAttributes") if attrs is None \
@@ -84,6 +108,16 @@ def collect(r: Reader) -> None:
                 "certificate_arn": certs[0] if certs else "",
                 "default_action": [action_block(a) for a in ls.get("DefaultActions") or []],
             }, "elasticloadbalancing", f"listener/{name}/{ls.get('Port')}", larn)
+            for rule in r.listing("elbv2", "describe_rules", "Rules", ListenerArn=larn) or []:
+                if rule.get("IsDefault"):
+                    continue  # the listener's default action, read above
+                priority = str(rule.get("Priority"))
+                r.add("aws_lb_listener_rule", f"{name}:{ls.get('Port')}:{priority}", {
+                    "arn": rule.get("RuleArn"), "listener_arn": larn, "priority": priority,
+                    "action": [action_block(a) for a in rule.get("Actions") or []],
+                    "condition": [condition_block(c) for c in rule.get("Conditions") or []],
+                }, "elasticloadbalancing", f"listener-rule/{name}/{ls.get('Port')}/{priority}",
+                    str(rule.get("RuleArn", "")))
         if lb.get("Type") == "application":
             waf = r.get("wafv2", "get_web_acl_for_resource", absent=WAF_ABSENT, ResourceArn=arn)
             acl = (waf or {}).get("WebACL")

@@ -34,6 +34,7 @@ CALLS: Final[dict[tuple[str, str], str]] = {
     ("ec2", "describe_route_tables"): "ec2:DescribeRouteTables",
     ("ec2", "describe_internet_gateways"): "ec2:DescribeInternetGateways",
     ("ec2", "describe_flow_logs"): "ec2:DescribeFlowLogs",
+    ("ec2", "describe_addresses"): "ec2:DescribeAddresses",
     ("ec2", "describe_instances"): "ec2:DescribeInstances",
     ("ec2", "describe_instance_attribute"): "ec2:DescribeInstanceAttribute",
     # Elastic Load Balancing v2 and WAFv2
@@ -41,6 +42,7 @@ CALLS: Final[dict[tuple[str, str], str]] = {
     ("elbv2", "describe_load_balancer_attributes"):
         "elasticloadbalancing:DescribeLoadBalancerAttributes",
     ("elbv2", "describe_listeners"): "elasticloadbalancing:DescribeListeners",
+    ("elbv2", "describe_rules"): "elasticloadbalancing:DescribeRules",
     ("elbv2", "describe_target_groups"): "elasticloadbalancing:DescribeTargetGroups",
     ("elbv2", "describe_target_health"): "elasticloadbalancing:DescribeTargetHealth",
     ("wafv2", "get_web_acl_for_resource"): "wafv2:GetWebACLForResource",
@@ -80,6 +82,7 @@ CALLS: Final[dict[tuple[str, str], str]] = {
     ("eks", "describe_cluster"): "eks:DescribeCluster",
     ("ecr", "describe_repositories"): "ecr:DescribeRepositories",
     ("ecr", "get_repository_policy"): "ecr:GetRepositoryPolicy",
+    ("ecr", "get_registry_scanning_configuration"): "ecr:GetRegistryScanningConfiguration",
     # secrets and keys (secret values are never read)
     ("secretsmanager", "list_secrets"): "secretsmanager:ListSecrets",
     ("secretsmanager", "get_resource_policy"): "secretsmanager:GetResourcePolicy",

@@ -92,6 +92,11 @@ def collect(r: Reader) -> None:
         ident = str(db["DBInstanceIdentifier"])
         attrs = db_instance(db)
         groups.append(str(attrs["parameter_group_name"] or ""))
+        if attrs["cluster_identifier"]:  # an Aurora member: Terraform's aws_rds_cluster_instance
+            attrs["db_parameter_group_name"] = attrs.pop("parameter_group_name")
+            r.add("aws_rds_cluster_instance", ident, attrs, "rds", f"db/{ident}",
+                  str(db.get("DBInstanceArn", "")))
+            continue
         r.add("aws_db_instance", ident, attrs, "rds", f"db/{ident}",
               str(db.get("DBInstanceArn", "")))
     cluster_groups: list[str] = []
