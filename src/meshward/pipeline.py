@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from meshward.checks.context import ScanContext
 from meshward.checks.engine import choose_rules, run_rules
@@ -26,6 +27,9 @@ from meshward.model.graph import ServiceGraph
 from meshward.model.inventory import Inventory
 from meshward.model.services import build_services
 
+if TYPE_CHECKING:
+    from meshward.loaders.aws.session import AwsOptions
+
 
 @dataclass
 class ScanResult:
@@ -39,8 +43,9 @@ class ScanResult:
     duration_s: float = 0.0
 
 
-def load_inventory(paths: Iterable[Path], config: Config) -> Inventory:
-    """Read every path into one inventory (services and workloads resolved, no graph yet)."""
+def load_inventory(paths: Iterable[Path], config: Config, aws: AwsOptions | None = None
+                   ) -> Inventory:
+    """Read every path (and the live AWS account when asked) into one inventory."""
     paths = list(paths)
     root = paths[0] if paths else Path(".")
     inv = Inventory(root=str(root), roots=[str(p) for p in paths])
@@ -56,6 +61,8 @@ def load_inventory(paths: Iterable[Path], config: Config) -> Inventory:
         inv.files_read += tree.files_read
         inv.text_files.extend(tree.text_files)
         inv.cloud_resources.extend(tree.cloud_resources)
+    if aws is not None:
+        _load_aws(inv, aws)
     inv.invalidate()
     for obj in inv.objects:
         w = build_workload(obj, inv.errors)
@@ -64,6 +71,18 @@ def load_inventory(paths: Iterable[Path], config: Config) -> Inventory:
     build_services(inv)
     build_cloud_services(inv)
     return inv
+
+
+def _load_aws(inv: Inventory, options: AwsOptions) -> None:
+    from meshward.loaders.aws import load_aws  # boto3 only when --aws is given
+
+    live = load_aws(options)
+    inv.cloud_resources.extend(live.resources)
+    inv.errors.extend(live.errors)
+    inv.notices.extend(live.notices)
+    if not inv.roots:  # --aws alone: no folder is scanned (not even the current one)
+        inv.root = f"aws://{live.region or 'unknown-region'}"
+        inv.roots.append(inv.root)
 
 
 def _run_analyses(ctx: ScanContext) -> None:
@@ -77,11 +96,11 @@ def _run_analyses(ctx: ScanContext) -> None:
 
 
 def build_context(paths: Iterable[Path], config: Config | None = None,
-                  today: dt.date | None = None) -> ScanContext:
+                  today: dt.date | None = None, aws: AwsOptions | None = None) -> ScanContext:
     paths = list(paths)
     if config is None:
         config = load_config(find_config(paths[0] if paths else Path(".")))
-    inv = load_inventory(paths, config)
+    inv = load_inventory(paths, config, aws)
     graph = build_graph(inv)
     ctx = ScanContext(inventory=inv, graph=graph, config=config, today=today or dt.date.today())
     _run_analyses(ctx)
@@ -89,24 +108,27 @@ def build_context(paths: Iterable[Path], config: Config | None = None,
 
 
 def scan(paths: Iterable[Path], config: Config | None = None, today: dt.date | None = None,
-         rules: Iterable[Rule] | None = None, select: Iterable[str] = ()) -> ScanResult:
-    """Scan ``paths`` and return findings with suppressions applied (suppressed ones kept)."""
+         rules: Iterable[Rule] | None = None, select: Iterable[str] = (),
+         aws: AwsOptions | None = None) -> ScanResult:
+    """Scan ``paths`` (and the live AWS account when ``aws`` is given) and return findings
+    with suppressions applied (suppressed ones kept)."""
     # The model is a large tree of dicts without reference cycles: the cyclic collector only
     # burns time walking it (about 15% of a large scan), so it waits until the scan is done.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _scan(list(paths), config, today, rules, select)
+        return _scan(list(paths), config, today, rules, select, aws)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _scan(paths: list[Path], config: Config | None, today: dt.date | None,
-          rules: Iterable[Rule] | None, select: Iterable[str]) -> ScanResult:
+          rules: Iterable[Rule] | None, select: Iterable[str],
+          aws: AwsOptions | None = None) -> ScanResult:
     started = time.perf_counter()
     paths = list(paths)
-    ctx = build_context(paths, config, today)
+    ctx = build_context(paths, config, today, aws)
     rule_list = list(rules) if rules is not None else None
     chosen = choose_rules(rule_list, select, ctx.config.disabled_rules)
     findings, rule_errors = run_rules(ctx, chosen)

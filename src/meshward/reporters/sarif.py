@@ -80,7 +80,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
         },
     }
     if report.root:
-        root_uri = Path(report.root).resolve().as_uri().rstrip("/") + "/"
+        root_uri = (report.root if _URI.match(report.root)
+                    else Path(report.root).resolve().as_uri()).rstrip("/") + "/"
         run["originalUriBaseIds"] = {SRCROOT: {"uri": root_uri}}
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
@@ -153,8 +154,14 @@ def _finding_descriptor(f: Finding) -> dict[str, Any]:
     }
 
 
+_URI = re.compile(r"^[a-z][a-z0-9+.-]*://")
+
+
 def artifact_location(path: str, root: str) -> dict[str, Any]:
-    """A relative URI against ``%SRCROOT%``; an absolute ``file:`` URI outside the root."""
+    """A relative URI against ``%SRCROOT%``; an absolute ``file:`` URI outside the root; a
+    live resource's own URI (``aws://eu-west-1/ec2/...``) as it is."""
+    if _URI.match(path):
+        return {"uri": path}
     p = Path(path)
     if p.is_absolute() and root:
         try:
