@@ -123,3 +123,14 @@ def test_vault_policy_parsing_and_wildcards() -> None:
     assert broad_wildcard("secret/data/*") and not broad_wildcard("secret/data/orders/*")
     _, err = parse_policy("bad.hcl", 'path "x" {\n  capabilities = ["read"\n')
     assert err is not None and err.line == 2 and "invalid Vault policy HCL" in err.message
+
+
+def test_terraform_expressions_are_not_literals() -> None:
+    """In HCL an unquoted value is an expression (a reference, a variable, a function): only a
+    quoted string is a literal secret."""
+    text = ('secrets = {\n  DB_PASSWORD = aws_secretsmanager_secret.db.arn\n'
+            '  API_TOKEN   = var.api_token\n}\n'
+            'environment = {\n  REDIS_PASSWORD = "Zr8kLm2Qw81xTq4v"\n}\n')
+    for path in ("main.tf", "prod.tfvars"):
+        got = [(m.detector, m.line) for m in scan_text(path, text).matches]
+        assert got == [("generic-secret", 6)], path
