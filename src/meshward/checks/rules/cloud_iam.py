@@ -193,9 +193,12 @@ def access_key(ctx: ScanContext) -> Iterator[Hit]:
         if key.get("status") == "Inactive":
             continue
         user = key.get("user")
-        yield hit(ctx, key, f"access key {key.ref} for IAM user "
-                  f"{user if isinstance(user, str) else key.ref}: a credential that never expires",
-                  key.at("user"))
+        users = facts(ctx).index.follow(user, key, "aws_iam_user")
+        shown = user if isinstance(user, str) else ", ".join(
+            str(u.get("name")) if isinstance(u.get("name"), str) else u.ref for u in users) \
+            or getattr(user, "expression", "?")
+        yield hit(ctx, key, f"access key {key.ref} for IAM user {shown}: a credential that "
+                  "never expires", key.at("user"))
 
 
 @rule(
