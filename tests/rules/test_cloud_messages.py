@@ -44,3 +44,28 @@ def test_literal_secret_is_mwc31_only_a_reference_is_mwc32(tmp_path: Path) -> No
     assert [(r, line) for r, line, _ in got] == [("MWC31", 4), ("MWC32", 4)]
     assert "STRIPE_KEY holds a literal Stripe live secret key" in got[0][2]
     assert "API_TOKEN is set in clear from var.token" in got[1][2]
+
+
+def test_findings_on_shared_resources_carry_the_services_as_data(tmp_path: Path) -> None:
+    """A separate rule resource of a security group, a role and the policy it holds: the
+    services they serve are data of the finding (``service`` when there is one)."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_security_group" "app" {\n  name = "app"\n}\n'
+        'resource "aws_vpc_security_group_ingress_rule" "ssh" {\n'
+        '  security_group_id = aws_security_group.app.id\n  cidr_ipv4 = "0.0.0.0/0"\n'
+        '  from_port = 22\n  to_port = 22\n  ip_protocol = "tcp"\n}\n'
+        'resource "aws_iam_role" "orders" {\n  name = "orders"\n}\n'
+        'resource "aws_iam_role_policy" "all" {\n  role = aws_iam_role.orders.id\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*",'
+        ' Resource = "*" }] })\n}\n'
+        'resource "aws_instance" "web" {\n  tags = { Name = "web" }\n'
+        '  vpc_security_group_ids = [aws_security_group.app.id]\n}\n'
+        'resource "aws_instance" "admin" {\n  tags = { Name = "admin" }\n'
+        '  vpc_security_group_ids = [aws_security_group.app.id]\n}\n'
+        'resource "aws_lambda_function" "orders" {\n  function_name = "orders"\n'
+        '  role = aws_iam_role.orders.arn\n}\n')
+    result = scan([tmp_path], select=["MWC01", "MWC20"])
+    got = sorted((f.rule_id, f.resource.name if f.resource else "", f.service,
+                  dict(f.extra).get("services")) for f in result.findings)
+    assert got == [("MWC01", "ssh", None, "admin, web"),
+                   ("MWC20", "all", "orders", "orders")]
