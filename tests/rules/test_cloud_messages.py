@@ -69,3 +69,11 @@ def test_findings_on_shared_resources_carry_the_services_as_data(tmp_path: Path)
                   dict(f.extra).get("services")) for f in result.findings)
     assert got == [("MWC01", "ssh", None, "admin, web"),
                    ("MWC20", "all", "orders", "orders")]
+
+
+def test_no_trail_is_about_the_account_not_the_first_resource(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_ecr_repository" "app" {\n  name = "app"\n}\n')
+    [finding] = scan([tmp_path], select=["MWC40"]).findings
+    assert (finding.location.line, finding.resource, finding.service) == (1, None, None)
+    assert finding.message == "the scanned Terraform: 1 AWS resource(s) and no CloudTrail trail"
+    assert dict(finding.extra) == {"environment": f"terraform:{tmp_path.name}"}
