@@ -31,7 +31,7 @@ def test_public_bucket_grant_names_the_bucket_resource(tmp_path: Path) -> None:
         '  bucket = google_storage_bucket.assets.name\n'
         '  role   = "roles/storage.objectViewer"\n  member = "allUsers"\n}\n'), "MWC72") == [
         ("MWC72", 8, "google_storage_bucket_iam_member.pub grants roles/storage.objectViewer on "
-                     "bucket google_storage_bucket.assets to allUsers")]
+                     "bucket shop-assets to allUsers")]
 
 
 def test_literal_secret_is_mwc31_only_a_reference_is_mwc32(tmp_path: Path) -> None:

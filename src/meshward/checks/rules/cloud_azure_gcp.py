@@ -16,6 +16,7 @@ from meshward.checks.rules.cloud_common import (
     facts,
     falsy,
     hit,
+    named,
     port_label,
     resources,
     truthy,
@@ -149,7 +150,7 @@ def kv_all_secrets(ctx: ScanContext) -> Iterator[Hit]:
         perms = {str(p).lower() for p in as_list(policy.get("secret_permissions"))}
         if "all" in perms or perms >= ALL_SECRET_PERMISSIONS:
             who = policy.get("object_id")
-            shown = who if isinstance(who, str) else getattr(who, "expression", "?")
+            shown = named(ctx, who, r)
             return hit(ctx, r, f"{r.ref} gives object {shown} every secret permission", where,
                        "secret_permissions: all", key=key)
         return None
@@ -431,8 +432,6 @@ def gcs_public(ctx: ScanContext) -> Iterator[Hit]:
         if public:
             attr = "member" if "member" in r.attributes else "members"
             bucket = r.get("bucket")
-            shown = bucket if isinstance(bucket, str) else ", ".join(
-                b.ref for b in facts(ctx).index.follow(bucket, r, "google_storage_bucket")) \
-                or getattr(bucket, "expression", "?")
-            yield hit(ctx, r, f"{r.ref} grants {r.get('role')} on bucket {shown} to "
+            yield hit(ctx, r, f"{r.ref} grants {r.get('role')} on bucket "
+                      f"{named(ctx, bucket, r, 'google_storage_bucket')} to "
                       f"{', '.join(public)}", r.at(attr), ", ".join(public))

@@ -99,6 +99,16 @@ def affected_services(ctx: ScanContext) -> dict[int, list[str]]:
     return once(ctx.inventory, "cloud.affected_services", build)
 
 
+def named(ctx: ScanContext, value: Any, frm: CloudResource, *types: str) -> str:
+    """What an attribute names, for a message: a literal as written, else the resources of
+    ``types`` it refers to (their ``name`` attribute, or address), else its expression."""
+    if isinstance(value, str):
+        return value
+    found = facts(ctx).index.follow(value, frm, *types) if types else []
+    return ", ".join(str(r.get("name")) if isinstance(r.get("name"), str) else r.ref
+                     for r in found) or str(getattr(value, "expression", "") or "?")
+
+
 def resources(ctx: ScanContext, *types: str) -> list[CloudResource]:
     return facts(ctx).index.of_type(*types)
 

@@ -13,6 +13,7 @@ from meshward.checks.rules.cloud_common import (
     hit,
     holders_text,
     managed_arns,
+    named,
     policies,
     resources,
     statements,
@@ -186,18 +187,15 @@ def shared_role(ctx: ScanContext) -> Iterator[Hit]:
 def access_key(ctx: ScanContext) -> Iterator[Hit]:
     for sa_key in resources(ctx, "google_service_account_key"):
         account = sa_key.get("service_account_id")
-        shown = account if isinstance(account, str) else getattr(account, "expression", "?")
+        shown = named(ctx, account, sa_key, "google_service_account")
         yield hit(ctx, sa_key, f"service account key {sa_key.ref} for {shown}: a credential "
                   "that never expires", sa_key.at("service_account_id"))
     for key in resources(ctx, "aws_iam_access_key"):
         if key.get("status") == "Inactive":
             continue
         user = key.get("user")
-        users = facts(ctx).index.follow(user, key, "aws_iam_user")
-        shown = user if isinstance(user, str) else ", ".join(
-            str(u.get("name")) if isinstance(u.get("name"), str) else u.ref for u in users) \
-            or getattr(user, "expression", "?")
-        yield hit(ctx, key, f"access key {key.ref} for IAM user {shown}: a credential that "
+        yield hit(ctx, key, f"access key {key.ref} for IAM user "
+                  f"{named(ctx, user, key, 'aws_iam_user')}: a credential that "
                   "never expires", key.at("user"))
 
 
