@@ -279,3 +279,26 @@ def test_instances_of_a_for_each_module_keep_their_own_resources() -> None:
     result = scan([FIXTURES / "terraform" / "instances"], select=["MWC23"])
     assert result.findings == []
     assert not any("depend on variables without a value" in n for n in result.notices)
+
+
+def test_unknown_exposure_is_said_not_guessed(tmp_path: object) -> None:
+    """``internal = var.internal`` without a value: the load balancer is not called public, and
+    its exposure says that it was not judged (not "inside its VPC")."""
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text(
+        'variable "internal" {}\nvariable "public" {}\n'
+        'resource "aws_lb" "web" {\n  name = "web"\n  internal = var.internal\n}\n'
+        'resource "aws_db_instance" "db" {\n  identifier = "db"\n  engine = "postgres"\n'
+        '  publicly_accessible = var.public\n}\n'
+        'resource "aws_db_instance" "known" {\n  identifier = "known"\n  engine = "postgres"\n}\n')
+    inv = build_context([root]).inventory
+    got = {n: (s.deployments[0].exposure.value, s.deployments[0].exposure_reasons)
+           for n, s in inv.services.items()}
+    assert got == {
+        "db": ("cluster", ["publicly_accessible = var.public is not known: public or not is "
+                           "not judged"]),
+        "known": ("cluster", ["RDS instance inside its VPC"]),
+        "web": ("cluster", ["internal = var.internal is not known: public or not is not judged"]),
+    }
