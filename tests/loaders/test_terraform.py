@@ -313,3 +313,17 @@ def test_unreadable_terraform_files_are_input_errors(tmp_path: Path) -> None:
     assert [e.render() for e in tree.errors] == [
         "blob.tf: binary file where a text manifest was expected (exclude it or fix its "
         "encoding)"]
+
+
+def test_tostring_and_tonumber_convert_like_terraform() -> None:
+    res, errors, _ = _load({"main.tf": (
+        'variable "ports" {\n  default = [22, 3389]\n}\n'
+        'resource "aws_security_group_rule" "admin" {\n'
+        '  for_each  = toset([for p in var.ports : tostring(p)])\n'
+        '  from_port = tonumber(each.value)\n  to_port = tonumber("8.5")\n'
+        '  protocol  = tonumber("tcp")\n}\n')})
+    assert errors == []
+    got = {r.address: (r.get("from_port"), r.get("to_port")) for r in res}
+    assert got == {'aws_security_group_rule.admin["22"]': (22, 8.5),
+                   'aws_security_group_rule.admin["3389"]': (3389, 8.5)}
+    assert all(r.get("protocol").expression == 'tonumber("tcp")' for r in res)

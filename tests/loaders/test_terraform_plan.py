@@ -39,7 +39,7 @@ def test_plan_values_replace_source_and_keep_source_lines() -> None:
 def test_rules_run_on_planned_values_at_source_lines() -> None:
     result = scan([PLANNED], select=["MWC01", "MWC02", "MWC24"])
     got = sorted((f.rule_id, str(f.location), f.service) for f in result.findings)
-    assert got == [("MWC01", "main.tf:9", None), ("MWC02", "main.tf:25", "orders"),
+    assert got == [("MWC01", "main.tf:9", "orders"), ("MWC02", "main.tf:25", "orders"),
                    ("MWC24", "tfplan.json:103", None)]
     orders = result.inventory.services["orders"]
     assert [d.exposure.value for d in orders.deployments] == ["public"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from meshward.model.graph import EXTERNAL
-from meshward.pipeline import build_context
+from meshward.pipeline import build_context, scan
 from tests.conftest import FIXTURES
 
 FLEET = FIXTURES / "terraform" / "fleet"
@@ -250,3 +250,55 @@ def test_kubernetes_services_reach_managed_datastores_by_endpoint(tmp_path: obje
         ("orders", "sessions", "REDIS_HOST=master.sessions.abc123.euw1.cache.amazonaws.com",
          "app.yaml:15"),
     ]
+
+
+def test_instances_of_a_for_each_module_keep_their_own_resources() -> None:
+    """Each instance of a ``for_each`` module refers to its own role, security group and task
+    definition; its outputs (``module.svc[each.key].security_group_id``) and a ``for`` over a
+    map with unresolved values (the environment) still lead to the resources they name."""
+    ctx = build_context([FIXTURES / "terraform" / "instances"])
+    inv = ctx.inventory
+    got = {n: [(d.images, d.ports, d.identity) for d in s.deployments]
+           for n, s in inv.services.items()}
+    assert got == {
+        "cart": [(["111122223333.dkr.ecr.eu-west-1.amazonaws.com/cart:2.0.1"], [8081],
+                  'module.svc["cart"].aws_iam_role.task')],
+        "orders": [(["111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders:1.4.2"], [8080],
+                    'module.svc["orders"].aws_iam_role.task')],
+        "shop-db": [([], [5432], "")],
+    }
+    edges = {(e.source, e.target): sorted((ev.kind, str(ev.location), ev.detail)
+                                          for ev in e.evidence)
+             for e in ctx.graph.edges.values()}
+    assert edges == {
+        (svc, "shop-db"): [
+            ("env", "modules/svc/main.tf:19", "DB_HOST = aws_db_instance.main"),
+            ("security-group", "main.tf:25", f'aws_security_group.db admits module.svc["{svc}"]'
+             ".aws_security_group.this on port 5432")]
+        for svc in ("cart", "orders")}
+    result = scan([FIXTURES / "terraform" / "instances"], select=["MWC23"])
+    assert result.findings == []
+    assert not any("depend on variables without a value" in n for n in result.notices)
+
+
+def test_unknown_exposure_is_said_not_guessed(tmp_path: object) -> None:
+    """``internal = var.internal`` without a value: the load balancer is not called public, and
+    its exposure says that it was not judged (not "inside its VPC")."""
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "main.tf").write_text(
+        'variable "internal" {}\nvariable "public" {}\n'
+        'resource "aws_lb" "web" {\n  name = "web"\n  internal = var.internal\n}\n'
+        'resource "aws_db_instance" "db" {\n  identifier = "db"\n  engine = "postgres"\n'
+        '  publicly_accessible = var.public\n}\n'
+        'resource "aws_db_instance" "known" {\n  identifier = "known"\n  engine = "postgres"\n}\n')
+    inv = build_context([root]).inventory
+    got = {n: (s.deployments[0].exposure.value, s.deployments[0].exposure_reasons)
+           for n, s in inv.services.items()}
+    assert got == {
+        "db": ("cluster", ["publicly_accessible = var.public is not known: public or not is "
+                           "not judged"]),
+        "known": ("cluster", ["RDS instance inside its VPC"]),
+        "web": ("cluster", ["internal = var.internal is not known: public or not is not judged"]),
+    }

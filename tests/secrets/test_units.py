@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,35 @@ def test_vault_policy_parsing_and_wildcards() -> None:
     assert broad_wildcard("secret/data/*") and not broad_wildcard("secret/data/orders/*")
     _, err = parse_policy("bad.hcl", 'path "x" {\n  capabilities = ["read"\n')
     assert err is not None and err.line == 2 and "invalid Vault policy HCL" in err.message
+
+
+def test_terraform_expressions_are_not_literals() -> None:
+    """In HCL an unquoted value is an expression (a reference, a variable, a function): only a
+    quoted string is a literal secret."""
+    text = ('secrets = {\n  DB_PASSWORD = aws_secretsmanager_secret.db.arn\n'
+            '  API_TOKEN   = var.api_token\n}\n'
+            'environment = {\n  REDIS_PASSWORD = "Zr8kLm2Qw81xTq4v"\n}\n')
+    for path in ("main.tf", "prod.tfvars"):
+        got = [(m.detector, m.line) for m in scan_text(path, text).matches]
+        assert got == [("generic-secret", 6)], path
+
+
+def test_cloud_workloads_secret_sources(tmp_path: Path) -> None:
+    """ECS ``secrets`` with ``valueFrom`` are a cloud manager; a literal secret in a Lambda
+    environment is a literal (what the catalog and MW910 read)."""
+    from meshward.pipeline import build_context
+    from meshward.secrets.managers import secret_sources
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_ecs_task_definition" "orders" {\n  family = "orders"\n'
+        '  container_definitions = jsonencode([{\n    name = "orders"\n'
+        '    secrets = [{ name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn }]\n'
+        '  }])\n}\n'
+        'resource "aws_ecs_service" "orders" {\n  name = "orders"\n'
+        '  task_definition = aws_ecs_task_definition.orders.arn\n}\n'
+        'resource "aws_lambda_function" "hooks" {\n  function_name = "hooks"\n'
+        '  environment {\n    variables = { API_TOKEN = "Zr8kLm2Qw81xTq4vB7" }\n  }\n}\n')
+    got = {name: [(s.kind, s.detail, s.location.line) for s in ss.sources]
+           for name, ss in secret_sources(build_context([tmp_path]).inventory).items()}
+    assert got == {"hooks": [("literal", "env API_TOKEN", 14)],
+                   "orders": [("cloud", "secret DB_PASSWORD (valueFrom)", 3)]}

@@ -149,7 +149,7 @@ def _parse_all(sources: list[SourceFile]) -> list[_Parsed]:
 
 
 _DATA_REF = re.compile(r"\bdata\.[\w\-]+\.[\w\-]+")
-_OTHER_RESOURCE = re.compile(r"(?<![\w.\-])(?:module\.[\w\-]+\.)*[a-z][a-z0-9]*_[a-z0-9_]+\.[\w\-]+")
+_OTHER_RESOURCE = re.compile(r"(?<![\w.\-])(?:module\.[\w\-]+(?:\[[^\]]*\])?\.)*[a-z][a-z0-9]*_[a-z0-9_]+\.[\w\-]+")
 
 
 def _unresolved_notice(out: TerraformLoad) -> None:
@@ -265,6 +265,8 @@ def _instantiate(mod: _Module, modules: dict[str, _Module], inputs: dict[str, An
                                          [*stack, target], name + suffix, child_key)
             if len(instances) == 1 and not suffix:
                 scope.modules[name] = child_outputs
+            else:  # module.svc["orders"].out, module.svc[0].out, [for s in module.svc : ...]
+                scope.modules.setdefault(name, {})[suffix[1:-1].strip('"')] = child_outputs
     for block in mod.blocks("resource"):
         if len(block.labels) < 2:
             out.errors.append(InputError(block.path, block.line,

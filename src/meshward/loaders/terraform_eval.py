@@ -118,9 +118,9 @@ def reference(parts: list[str], scope: Scope) -> Any:
     elif head == "path" and len(parts) > 1:
         value = scope.module_dir if parts[1] in ("module", "root", "cwd") else unknown(expr)
         rest = parts[2:]
-    elif head == "module" and len(parts) > 2 and parts[1] in scope.modules:
-        value = scope.modules[parts[1]].get(parts[2], unknown(expr))
-        rest = parts[3:]
+    elif head == "module" and len(parts) > 1 and parts[1] in scope.modules:
+        value = scope.modules[parts[1]]
+        rest = parts[2:]
     elif head in scope.iterators:
         value = scope.iterators[head]
         rest = parts[1:]
@@ -420,7 +420,9 @@ class _Eval:
         parts = self._expr(intro, depth)
         names = [str(p.children[0]) for p in parts[:-1] if p.data == "identifier"]
         coll = self.eval(parts[-1], depth) if parts else None
-        if not names or not known(coll) or not isinstance(coll, (list, dict)) \
+        # the collection's shape must be known; its elements may stay unknown (they are bound
+        # as such, and what depends on them stays unknown)
+        if not names or not isinstance(coll, (list, dict)) \
                 or len(coll) > 10_000:
             return None
         pairs = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))

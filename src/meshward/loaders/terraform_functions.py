@@ -202,6 +202,30 @@ def _base64decode(args: list[Any]) -> Any:
 # structure with unknowns inside).
 PARTLY_UNKNOWN_OK = frozenset({"coalesce", "jsonencode"})
 
+def _tostring(args: list[Any]) -> Any:
+    """``tostring(22)`` is ``"22"`` (``for_each = toset([for p in ports : tostring(p)])``)."""
+    if len(args) != 1 or not isinstance(args[0], (str, int, float, bool)):
+        raise Unresolved
+    return to_text(args[0])
+
+
+def _tonumber(args: list[Any]) -> Any:
+    if len(args) != 1 or isinstance(args[0], bool):
+        raise Unresolved
+    value = args[0]
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                raise Unresolved from None
+    raise Unresolved
+
+
 FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "base64encode": _base64encode, "base64decode": _base64decode,
     "length": _length, "flatten": _flatten, "compact": _compact, "distinct": _distinct,
@@ -209,7 +233,8 @@ FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "jsonencode": _jsonencode, "merge": _merge, "concat": _concat, "join": _join,
     "lower": _one_string(str.lower), "upper": _one_string(str.upper),
     "trimspace": _one_string(str.strip), "format": _format, "coalesce": _coalesce,
-    "lookup": _lookup, "tolist": _same, "toset": _same, "tomap": _same, "tostring": _same,
+    "lookup": _lookup, "tolist": _same, "toset": _same, "tomap": _same, "tostring": _tostring,
+    "tonumber": _tonumber,
     "sensitive": _same, "nonsensitive": _same,
     "jsondecode": _one_string(lambda s: json.loads(s)),
 }

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from meshward.model.cloud import CloudResource, is_unknown
+from meshward.model.cloud import CloudResource, blocks_of, is_unknown
 from meshward.model.cloud_index import CloudIndex
 from meshward.model.cloud_network import (
     FirewallRule,
@@ -351,7 +351,7 @@ def lb_targets(facts: CloudFacts) -> list[tuple[CloudWorkload, CloudWorkload, Lo
                if id(x) in facts.by_resource]
         refs = [a.get("target_group_arn") for a in listener.blocks("default_action")]
         refs += [f.get("target_group") for a in listener.blocks("default_action")
-                 for f in blocks_in(a, "forward")]
+                 for f in blocks_of(a, "forward")]
         for tg in idx.follow(refs, listener, "aws_lb_target_group", "aws_alb_target_group"):
             tg_lbs.setdefault(id(tg), []).extend(lbs)
     for rule in idx.of_type("aws_lb_listener_rule"):
@@ -375,11 +375,3 @@ def lb_targets(facts: CloudFacts) -> list[tuple[CloudWorkload, CloudWorkload, Lo
             out.extend((t, x, att.location) for t in targets for x in tg_lbs.get(id(tg), []))
     return out
 
-
-def blocks_in(mapping: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    value = mapping.get(name)
-    if isinstance(value, dict):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, dict)]
-    return []

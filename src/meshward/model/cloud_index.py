@@ -22,21 +22,28 @@ _ID_KEYS = ("id", "arn", "name", "invoke_arn", "qualified_arn", "function_name",
             "cluster_identifier", "cluster_id", "replication_group_id", "bucket", "role_id")
 
 
+_MODULE_STEP = re.compile(r"module\.[\w\-]+(?:\[[^\]]*\])?\.")
+_OWN_INDEX = re.compile(r"\[[^\]]*\]$")
+
+
 def _strip_index(address: str) -> str:
     return _INDEX.sub("", address)
 
 
 def module_prefix(res: CloudResource) -> str:
-    """``module.net.`` for ``module.net.aws_vpc.this``: where references are relative to."""
-    addr = _strip_index(res.address)
+    """``module.net.`` for ``module.net.aws_vpc.this``: where references are relative to.
+
+    A module instance keeps its key (``module.svc["orders"].``): the resources of one instance
+    of a ``for_each``/``count`` module refer to each other, not to the other instances'.
+    """
+    addr = _OWN_INDEX.sub("", res.address)
     tail = f"{res.type}.{res.name}"
     return addr[: -len(tail)] if addr.endswith(tail) else ""
 
 
 def _parent(prefix: str) -> str:
     """``module.a.module.b.`` -> ``module.a.``; ``module.a.`` -> ``""``."""
-    parts = prefix.rstrip(".").split(".")
-    return ".".join(parts[:-2]) + "." if len(parts) > 2 else ""
+    return "".join(_MODULE_STEP.findall(prefix)[:-1])
 
 
 class CloudIndex:
@@ -44,10 +51,12 @@ class CloudIndex:
         self.resources = list(resources)
         self._by_type: dict[str, list[CloudResource]] = defaultdict(list)
         self._by_address: dict[tuple[str, str], list[CloudResource]] = defaultdict(list)
+        self._by_instance: dict[tuple[str, str], list[CloudResource]] = defaultdict(list)
         self._by_value: dict[tuple[str, str], list[CloudResource]] = defaultdict(list)
         for r in self.resources:
             self._by_type[r.type].append(r)
             self._by_address[(r.environment, _strip_index(r.ref))].append(r)
+            self._by_instance[(r.environment, _OWN_INDEX.sub("", r.ref))].append(r)
             for key in _ID_KEYS:
                 value = r.attributes.get(key)
                 if isinstance(value, str) and value:
@@ -99,8 +108,10 @@ class CloudIndex:
             # caller's resource, so the enclosing modules are tried next, outward.
             scope = prefix
             while True:
-                address = f"{scope}{_strip_index(mods)}{rtype}.{name}"
-                found = self._by_address.get((frm.environment, address))
+                # the same module instance first, then any instance of the module
+                found = (self._by_instance.get((frm.environment, f"{scope}{mods}{rtype}.{name}"))
+                         or self._by_address.get((frm.environment, _strip_index(
+                             f"{scope}{mods}{rtype}.{name}"))))
                 if found or not scope:
                     yield from found or ()
                     break

@@ -94,22 +94,19 @@ def firewall_rules(idx: CloudIndex) -> dict[int, list[FirewallRule]]:
                 as_int(block.get("to_port")), str(block.get("protocol") or "tcp").lower(),
                 _cidrs(block), idx.follow(block.get("security_groups"), sg, "aws_security_group")
                 + ([sg] if block.get("self") is True else [])))
-    for rule in idx.of_type("aws_security_group_rule"):
-        if rule.get("type") != "ingress":
-            continue
-        for sg in idx.follow(rule.get("security_group_id"), rule, "aws_security_group"):
-            ingress.setdefault(id(sg), []).append(FirewallRule(
-                sg, rule, rule.location, as_int(rule.get("from_port")),
-                as_int(rule.get("to_port")), str(rule.get("protocol") or "tcp").lower(),
-                _cidrs(rule.attributes),
-                idx.follow(rule.get("source_security_group_id"), rule, "aws_security_group")))
-    for rule in idx.of_type("aws_vpc_security_group_ingress_rule"):
-        for sg in idx.follow(rule.get("security_group_id"), rule, "aws_security_group"):
-            ingress.setdefault(id(sg), []).append(FirewallRule(
-                sg, rule, rule.location, as_int(rule.get("from_port")),
-                as_int(rule.get("to_port")), str(rule.get("ip_protocol") or "tcp").lower(),
-                _cidrs(rule.attributes),
-                idx.follow(rule.get("referenced_security_group_id"), rule, "aws_security_group")))
+    # separate rule resources, joined to their group: (type, protocol key, source group key)
+    for rtype, proto_key, source_key in (
+            ("aws_security_group_rule", "protocol", "source_security_group_id"),
+            ("aws_vpc_security_group_ingress_rule", "ip_protocol", "referenced_security_group_id")):
+        for rule in idx.of_type(rtype):
+            if rtype == "aws_security_group_rule" and rule.get("type") != "ingress":
+                continue
+            for sg in idx.follow(rule.get("security_group_id"), rule, "aws_security_group"):
+                ingress.setdefault(id(sg), []).append(FirewallRule(
+                    sg, rule, rule.location, as_int(rule.get("from_port")),
+                    as_int(rule.get("to_port")), str(rule.get(proto_key) or "tcp").lower(),
+                    _cidrs(rule.attributes),
+                    idx.follow(rule.get(source_key), rule, "aws_security_group")))
     return ingress
 
 

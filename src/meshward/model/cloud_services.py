@@ -7,6 +7,7 @@ deployments, as compose and Kubernetes are. The environment is the cloud resourc
 
 from __future__ import annotations
 
+from meshward.model.cloud import is_unknown
 from meshward.model.cloud_facts import CloudWorkload, cloud_facts
 from meshward.model.inventory import Deployment, Exposure, Inventory, Service
 
@@ -72,6 +73,12 @@ def build_cloud_services(inv: Inventory) -> None:
     inv.services = dict(sorted(inv.services.items()))
 
 
+# the attribute that makes a workload public, where one attribute does
+_EXPOSED_BY = {"aws_lb": "internal", "aws_alb": "internal", "aws_elb": "internal",
+               "aws_db_instance": "publicly_accessible", "aws_rds_cluster_instance":
+               "publicly_accessible", "aws_instance": "associate_public_ip_address"}
+
+
 def _deployment(w: CloudWorkload) -> Deployment:
     r = w.resource
     env, scope = environment_parts(r.environment)
@@ -81,6 +88,12 @@ def _deployment(w: CloudWorkload) -> Deployment:
     if w.public:
         dep.exposure = Exposure.PUBLIC
         dep.exposure_reasons.extend(w.public)
+    elif is_unknown(r.get(_EXPOSED_BY.get(r.type, ""))):
+        # never guessed: an unresolved `internal`/`publicly_accessible` may well be public
+        attr = _EXPOSED_BY[r.type]
+        dep.exposure_reasons.append(
+            f"{attr} = {getattr(r.get(attr), 'expression', '') or '?'} is not known: "
+            "public or not is not judged")
     else:
         dep.exposure_reasons.append(f"{w.kind} inside its VPC")
     return dep

@@ -53,6 +53,9 @@ DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html", "htm", "tex
                      "csv", "tsv", "svg", "css", "scss", "less", "map", "lock", "sum", "log"})
 DOC_NAMES = ("readme", "changelog", "changes", "history", "license", "copying", "notice",
              "authors", "contributing", "pkg-info", "metadata")
+# Terraform/HCL: an unquoted value is an expression (``aws_secretsmanager_secret.db.arn``,
+# ``var.password``), never a literal; a quoted one is read as configuration.
+HCL_EXT = frozenset({"tf", "tfvars", "hcl"})
 SHELL_EXT = frozenset({"sh", "bash", "zsh", "ksh", "fish", "envrc"})
 
 
@@ -84,6 +87,8 @@ def file_context(path: str) -> str:
     if name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile"):
         return "dockerfile"
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext in HCL_EXT:
+        return "hcl"
     if ext in CODE_EXT:
         return "appconfig" if _APPCONFIG.match(name[:-len(ext) - 1]) and ext != "sql" else "code"
     if ext in SHELL_EXT:
@@ -201,6 +206,9 @@ def scan_line(text: str, start: int, end: int, context: str,
     :func:`judge`."""
     line = text[start:end]
     out: list[GenericHit] = []
+    hcl = context == "hcl"
+    if hcl:
+        context = "config"
     if context == "docs":
         return out
     if (context != "dockerfile" and "=" not in line and ":" not in line and "<" not in line
@@ -225,7 +233,7 @@ def scan_line(text: str, start: int, end: int, context: str,
         if m.group("op") in ("==", "!="):
             continue
         key = m.group("key").rsplit(".", 1)[-1]
-        if not is_secret_key(key):
+        if not is_secret_key(key) or (hcl and not m.group("val").startswith('"')):
             continue
         ctx = _line_context(context, key, m.group("op"), line)
         conf = judge(key, m.group("val"), ctx, passwords)

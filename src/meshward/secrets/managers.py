@@ -110,9 +110,10 @@ def _workload_sources(w: Workload, targets: dict[tuple[str, str], str]) -> list[
 def secret_sources(inv: Inventory) -> dict[str, ServiceSecrets]:
     """For every service that uses secrets, where they come from."""
     targets = _targets(inv)
+    cloud = _cloud_sources(inv) if inv.cloud_resources else {}
     result: dict[str, ServiceSecrets] = {}
     for name, svc in sorted(inv.services.items()):
-        sources: list[Source] = []
+        sources: list[Source] = list(cloud.get(name, ()))
         for w in svc.workloads:
             sources.extend(_workload_sources(w, targets))
         for cs in svc.compose_services:
@@ -128,3 +129,26 @@ def secret_sources(inv: Inventory) -> dict[str, ServiceSecrets]:
         if sources:
             result[name] = ServiceSecrets(name, sources)
     return result
+
+
+def _cloud_sources(inv: Inventory) -> dict[str, list[Source]]:
+    """ECS task definition ``secrets`` (``valueFrom`` a Secrets Manager/SSM ARN) and literal
+    secret values in ECS/Lambda environments, per cloud service."""
+    from meshward.model.cloud import is_unknown
+    from meshward.model.cloud_facts import cloud_facts, containers
+
+    out: dict[str, list[Source]] = {}
+    for w in cloud_facts(inv).workloads:
+        found = out.setdefault(w.service, [])
+        if w.task_definition is not None:
+            where = w.task_definition.at("container_definitions")
+            for c in containers(w.task_definition):
+                for sec in as_seq(c.get("secrets")):
+                    ref = as_map(sec).get("valueFrom")
+                    if isinstance(as_map(sec).get("name"), str) and \
+                            (is_unknown(ref) or (isinstance(ref, str) and ref)):
+                        found.append(Source("cloud", f"secret {sec['name']} (valueFrom)", where))
+        for env_name, value, where in w.env_values:
+            if isinstance(value, str) and judge(env_name, value, "deploy"):
+                found.append(Source("literal", f"env {env_name}", where))
+    return out

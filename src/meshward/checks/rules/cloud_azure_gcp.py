@@ -4,7 +4,7 @@ and access policies; storage accounts and NSGs open to the internet; GCP firewal
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from meshward.checks.context import ScanContext
@@ -16,6 +16,7 @@ from meshward.checks.rules.cloud_common import (
     facts,
     falsy,
     hit,
+    named,
     port_label,
     resources,
     truthy,
@@ -41,11 +42,33 @@ def _port_ranges(values: list[Any]) -> list[tuple[int, int]] | None:
     return out
 
 
-def _sensitive(ranges: list[tuple[int, int]] | None) -> str:
-    if ranges is None:
+Ranges = list[tuple[int, int]] | None  # None: every port
+
+
+def _covers(ranges: Ranges, port: int) -> bool:
+    return ranges is None or any(lo <= port <= hi for lo, hi in ranges)
+
+
+def _sensitive(ranges: Ranges, denied: Sequence[Ranges] = ()) -> str:
+    """The admin/datastore ports ``ranges`` opens that no deny of higher precedence closes."""
+    if any(d is None for d in denied):
+        return ""
+    if ranges is None and not denied:
         return "every port"
-    ports = sorted(p for p in SENSITIVE_PORTS if any(lo <= p <= hi for lo, hi in ranges))
+    ports = sorted(p for p in SENSITIVE_PORTS if _covers(ranges, p)
+                   and not any(_covers(d, p) for d in denied))
     return ", ".join(port_label(p) for p in ports[:6])
+
+
+def _priority(value: Any, default: int | None = None) -> int | None:
+    if value is None:
+        return default
+    if isinstance(value, bool) or is_unknown(value):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @rule(
@@ -127,7 +150,7 @@ def kv_all_secrets(ctx: ScanContext) -> Iterator[Hit]:
         perms = {str(p).lower() for p in as_list(policy.get("secret_permissions"))}
         if "all" in perms or perms >= ALL_SECRET_PERMISSIONS:
             who = policy.get("object_id")
-            shown = who if isinstance(who, str) else getattr(who, "expression", "?")
+            shown = named(ctx, who, r)
             return hit(ctx, r, f"{r.ref} gives object {shown} every secret permission", where,
                        "secret_permissions: all", key=key)
         return None
@@ -186,12 +209,55 @@ def storage_open(ctx: ScanContext) -> Iterator[Hit]:
                   key=f"{sa.ref}:network")
 
 
-def _nsg_rules(ctx: ScanContext) -> Iterator[tuple[CloudResource, dict[str, Any], Any]]:
+def _nsg_rules(ctx: ScanContext
+               ) -> Iterator[tuple[CloudResource, dict[str, Any], Any, list[dict[str, Any]]]]:
+    """Each rule with the owner it is reported on, where it is, and every rule of its NSG (the
+    inline ``security_rule`` blocks and the ``azurerm_network_security_rule`` joined to it)."""
+    idx = facts(ctx).index
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for nsg in resources(ctx, "azurerm_network_security_group"):
+        groups[id(nsg)] = list(nsg.blocks("security_rule"))
+    separate: list[tuple[CloudResource, list[dict[str, Any]]]] = []
+    for rule_res in resources(ctx, "azurerm_network_security_rule"):
+        owners = idx.follow(rule_res.get("network_security_group_name"), rule_res,
+                            "azurerm_network_security_group")
+        group = groups[id(owners[0])] if owners else [rule_res.attributes]
+        if owners:
+            group.append(rule_res.attributes)
+        separate.append((rule_res, group))
     for nsg in resources(ctx, "azurerm_network_security_group"):
         for i, r in enumerate(nsg.blocks("security_rule")):
-            yield nsg, r, nsg.at("security_rule", i)
-    for rule_res in resources(ctx, "azurerm_network_security_rule"):
-        yield rule_res, rule_res.attributes, rule_res.location
+            yield nsg, r, nsg.at("security_rule", i), groups[id(nsg)]
+    for rule_res, group in separate:
+        yield rule_res, rule_res.attributes, rule_res.location, group
+
+
+def _nsg_ports(r: dict[str, Any]) -> Ranges:
+    return _port_ranges(as_list(r.get("destination_port_range"))
+                        + as_list(r.get("destination_port_ranges")))
+
+
+def _nsg_sources(r: dict[str, Any]) -> list[str]:
+    return [str(s).lower() for s in as_list(r.get("source_address_prefix"))
+            + as_list(r.get("source_address_prefixes"))]
+
+
+def _nsg_denied(allow: dict[str, Any], group: list[dict[str, Any]]) -> list[Ranges]:
+    """Ports closed to the internet, before ``allow``, by Deny rules of a lower priority number
+    (Azure evaluates the lowest number first and stops at the first match)."""
+    mine = _priority(allow.get("priority"))
+    proto = str(allow.get("protocol", "*")).lower()
+    out: list[Ranges] = []
+    for d in group:
+        theirs = _priority(d.get("priority"))
+        if d is allow or mine is None or theirs is None or theirs >= mine \
+                or str(d.get("direction", "")).lower() != "inbound" \
+                or str(d.get("access", "")).lower() != "deny" \
+                or str(d.get("protocol", "*")).lower() not in ("*", proto) \
+                or not any(s in WORLD_SOURCES for s in _nsg_sources(d)):
+            continue
+        out.append(_nsg_ports(d))
+    return out
 
 
 @rule(
@@ -204,7 +270,9 @@ def _nsg_rules(ctx: ScanContext) -> Iterator[tuple[CloudResource, dict[str, Any]
     references=("https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview",),
     rationale=(
         "An inbound Allow rule from `*`, `Internet` or 0.0.0.0/0 on SSH, RDP or a database "
-        "port exposes it to every scanner on the internet."
+        "port exposes it to every scanner on the internet. A Deny rule of the same NSG with a "
+        "lower priority number (evaluated first) that closes the port to the internet is "
+        "honoured."
     ),
     remediation="Restrict `source_address_prefix` to known ranges or service tags of callers; "
                 "reach admin ports through Azure Bastion.",
@@ -214,17 +282,14 @@ def _nsg_rules(ctx: ScanContext) -> Iterator[tuple[CloudResource, dict[str, Any]
                   '  source_address_prefix = "10.0.0.0/8"\n  destination_port_range = "3389"\n}'),
 )
 def nsg_open(ctx: ScanContext) -> Iterator[Hit]:
-    for owner, r, where in _nsg_rules(ctx):
+    for owner, r, where, group in _nsg_rules(ctx):
         if str(r.get("direction", "")).lower() != "inbound" or \
                 str(r.get("access", "")).lower() != "allow":
             continue
-        sources = [str(s).lower() for s in as_list(r.get("source_address_prefix"))
-                   + as_list(r.get("source_address_prefixes"))]
+        sources = _nsg_sources(r)
         if not any(s in WORLD_SOURCES for s in sources):
             continue
-        ports = _port_ranges(as_list(r.get("destination_port_range"))
-                             + as_list(r.get("destination_port_ranges")))
-        open_ports = _sensitive(ports)
+        open_ports = _sensitive(_nsg_ports(r), _nsg_denied(r, group))
         if open_ports:
             yield hit(ctx, owner, f"{owner.ref} rule {r.get('name', '?')} allows inbound from "
                       f"the internet on {open_ports}", where, f"source {', '.join(sources)}",
@@ -241,7 +306,9 @@ def nsg_open(ctx: ScanContext) -> Iterator[Hit]:
     references=("https://cloud.google.com/firewall/docs/firewalls",),
     rationale=(
         "An ingress firewall rule with `source_ranges = [\"0.0.0.0/0\"]` allowing SSH, RDP, a "
-        "database port or every port exposes the targeted instances to the whole internet."
+        "database port or every port exposes the targeted instances to the whole internet. "
+        "A deny firewall of the same network for all targets (or the same target tags) at the "
+        "same or a lower priority number closes the port first and is honoured."
     ),
     remediation="Limit `source_ranges` to known networks (IAP's 35.235.240.0/20 for SSH), or "
                 "use `source_tags`/`source_service_accounts` for internal callers.",
@@ -264,14 +331,49 @@ def gcp_firewall(ctx: ScanContext) -> Iterator[Hit]:
         for i, allow in enumerate(fw.blocks("allow")):
             if str(allow.get("protocol", "")).lower() not in ("tcp", "udp", "all", "sctp"):
                 continue
-            ports = as_list(allow.get("ports"))
-            ranges = None if not ports or str(allow.get("protocol")).lower() == "all" \
-                else _port_ranges(ports)
-            open_ports = _sensitive(ranges)
+            open_ports = _sensitive(_fw_ports(allow), _fw_denied(ctx, fw, allow))
             if open_ports:
                 yield hit(ctx, fw, f"firewall {fw.ref} allows {', '.join(world)} on {open_ports}",
                           fw.at("allow", i), f"source_ranges {', '.join(world)}",
                           key=f"{fw.ref}:{i}")
+
+
+def _fw_ports(block: dict[str, Any]) -> Ranges:
+    ports = as_list(block.get("ports"))
+    return None if not ports or str(block.get("protocol")).lower() == "all" \
+        else _port_ranges(ports)
+
+
+def _fw_denied(ctx: ScanContext, fw: CloudResource, allow: dict[str, Any]) -> list[Ranges]:
+    """Ports closed to the internet, for every target of ``fw``, by deny firewalls of the same
+    network at the same or a higher precedence (a lower or equal priority number: at equal
+    priority a deny wins)."""
+    idx = facts(ctx).index
+    mine = _priority(fw.get("priority"), 1000)
+    net = fw.get("network")
+    proto = str(allow.get("protocol", "")).lower()
+    targets = sorted(str(t) for t in as_list(fw.get("target_tags")))
+    out: list[Ranges] = []
+    for other in resources(ctx, "google_compute_firewall"):
+        theirs = _priority(other.get("priority"), 1000)
+        direction = other.get("direction", "INGRESS")
+        if other is fw or mine is None or theirs is None or theirs > mine \
+                or not isinstance(direction, str) or direction.upper() != "INGRESS" \
+                or truthy(other.get("disabled")) \
+                or "0.0.0.0/0" not in as_list(other.get("source_ranges")) \
+                or other.get("target_service_accounts") is not None:
+            continue
+        other_net = other.get("network")
+        same_net = (isinstance(net, str) and net == other_net) \
+            or bool(set(map(id, idx.follow(net, fw, "google_compute_network")))
+                    & set(map(id, idx.follow(other_net, other, "google_compute_network"))))
+        theirs_targets = sorted(str(t) for t in as_list(other.get("target_tags")))
+        if not same_net or (theirs_targets and theirs_targets != targets):
+            continue
+        for deny in other.blocks("deny"):
+            if str(deny.get("protocol", "")).lower() in ("all", proto):
+                out.append(_fw_ports(deny))
+    return out
 
 
 PRIMITIVE_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
@@ -329,6 +431,7 @@ def gcs_public(ctx: ScanContext) -> Iterator[Hit]:
         public = [w for w in who if w in ("allUsers", "allAuthenticatedUsers")]
         if public:
             attr = "member" if "member" in r.attributes else "members"
+            bucket = r.get("bucket")
             yield hit(ctx, r, f"{r.ref} grants {r.get('role')} on bucket "
-                      f"{r.get('bucket') if isinstance(r.get('bucket'), str) else '?'} to "
+                      f"{named(ctx, bucket, r, 'google_storage_bucket')} to "
                       f"{', '.join(public)}", r.at(attr), ", ".join(public))

@@ -50,10 +50,63 @@ def hit(ctx: ScanContext, r: CloudResource, message: str, where: Location | None
     """A finding about cloud resource ``r``, naming the service it belongs to when it has one."""
     f = facts(ctx)
     w = f.by_resource.get(id(r))
-    service = w.service if w is not None else None
+    services = affected_services(ctx).get(id(r), [])
+    service = w.service if w is not None else services[0] if len(services) == 1 else None
+    extra: tuple[tuple[str, str], ...] = (("environment", r.environment), ("address", r.ref))
+    if services and w is None:  # a workload's own finding names it as its service
+        extra += (("services", ", ".join(services)),)
     return Hit(message, where or r.location, cloud_ref(r), service, evidence,
-               key=key or r.ref, severity=severity, confidence=confidence,
-               extra=(("environment", r.environment), ("address", r.ref)))
+               key=key or r.ref, severity=severity, confidence=confidence, extra=extra)
+
+
+_PART_OF = (("aws_lb_listener", "load_balancer_arn"), ("aws_alb_listener", "load_balancer_arn"),
+            ("aws_apigatewayv2_stage", "api_id"), ("aws_apigatewayv2_route", "api_id"),
+            ("aws_api_gateway_stage", "rest_api_id"), ("aws_api_gateway_method", "rest_api_id"),
+            ("aws_lambda_function_url", "function_name"))
+
+
+def affected_services(ctx: ScanContext) -> dict[int, list[str]]:
+    """``id(resource) -> services`` it serves: a workload's own resources, its task definition,
+    security groups (and their separate rule resources), roles (with IRSA users) and the
+    policies those roles hold. Findings carry them as data, not only in the message."""
+    from meshward.zerotrust.cache import once
+
+    def build() -> dict[int, list[str]]:
+        f = facts(ctx)
+        out: dict[int, set[str]] = {}
+        for w in f.workloads:
+            for res in (w.resource, w.task_definition, *w.security_groups):
+                if res is not None:
+                    out.setdefault(id(res), set()).add(w.service)
+        for role in f.index.of_type("aws_iam_role"):
+            users = f.role_users(role)
+            if users:
+                out.setdefault(id(role), set()).update(users)
+        for rule in f.all_rules():
+            if rule.owner is not rule.group and id(rule.group) in out:
+                out.setdefault(id(rule.owner), set()).update(out[id(rule.group)])
+        for rtype, attr in _PART_OF:  # listeners, stages, routes, function URLs
+            for part in f.index.of_type(rtype):
+                for whole in f.index.follow(part.get(attr), part):
+                    if id(whole) in out:
+                        out.setdefault(id(part), set()).update(out[id(whole)])
+        for pol in policies(ctx):
+            for holder in pol.holders:
+                if id(holder) in out:
+                    out.setdefault(id(pol.resource), set()).update(out[id(holder)])
+        return {k: sorted(v) for k, v in out.items()}
+
+    return once(ctx.inventory, "cloud.affected_services", build)
+
+
+def named(ctx: ScanContext, value: Any, frm: CloudResource, *types: str) -> str:
+    """What an attribute names, for a message: a literal as written, else the resources of
+    ``types`` it refers to (their ``name`` attribute, or address), else its expression."""
+    if isinstance(value, str):
+        return value
+    found = facts(ctx).index.follow(value, frm, *types) if types else []
+    return ", ".join(str(r.get("name")) if isinstance(r.get("name"), str) else r.ref
+                     for r in found) or str(getattr(value, "expression", "") or "?")
 
 
 def resources(ctx: ScanContext, *types: str) -> list[CloudResource]:

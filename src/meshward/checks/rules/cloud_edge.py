@@ -9,8 +9,7 @@ from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, rule
 from meshward.checks.rules.cloud_common import facts, hit, resources, truthy
 from meshward.findings.finding import Confidence, Severity
-from meshward.model.cloud import CloudResource, is_unknown
-from meshward.model.cloud_facts import blocks_in
+from meshward.model.cloud import CloudResource, blocks_of, is_unknown
 
 _WAF_ASSOC = ("aws_wafv2_web_acl_association", "aws_wafregional_web_acl_association")
 
@@ -237,7 +236,7 @@ def http_listener(ctx: ScanContext) -> Iterator[Hit]:
         actions = lis.blocks("default_action")
         redirects = [a for a in actions if a.get("type") == "redirect"
                      and any(str(r.get("protocol", "#{protocol}")).upper() == "HTTPS"
-                             for r in blocks_in(a, "redirect"))]
+                             for r in blocks_of(a, "redirect"))]
         if redirects or any(a.get("type") == "fixed-response" for a in actions):
             continue
         lbs = f.index.follow(lis.get("load_balancer_arn"), lis, "aws_lb", "aws_alb")
@@ -338,7 +337,7 @@ def datastore_plaintext(ctx: ScanContext) -> Iterator[Hit]:
                       else r.at("engine"), verdict)
     for r in resources(ctx, "aws_msk_cluster"):
         for info in r.blocks("encryption_info"):
-            for transit in blocks_in(info, "encryption_in_transit"):
+            for transit in blocks_of(info, "encryption_in_transit"):
                 mode = transit.get("client_broker")
                 if mode in ("PLAINTEXT", "TLS_PLAINTEXT"):
                     yield hit(ctx, r, f"MSK cluster {r.ref} accepts {mode} clients",

@@ -13,6 +13,7 @@ from meshward.checks.rules.cloud_common import (
     hit,
     holders_text,
     managed_arns,
+    named,
     policies,
     resources,
     statements,
@@ -186,7 +187,7 @@ def shared_role(ctx: ScanContext) -> Iterator[Hit]:
 def access_key(ctx: ScanContext) -> Iterator[Hit]:
     for sa_key in resources(ctx, "google_service_account_key"):
         account = sa_key.get("service_account_id")
-        shown = account if isinstance(account, str) else getattr(account, "expression", "?")
+        shown = named(ctx, account, sa_key, "google_service_account")
         yield hit(ctx, sa_key, f"service account key {sa_key.ref} for {shown}: a credential "
                   "that never expires", sa_key.at("service_account_id"))
     for key in resources(ctx, "aws_iam_access_key"):
@@ -194,8 +195,8 @@ def access_key(ctx: ScanContext) -> Iterator[Hit]:
             continue
         user = key.get("user")
         yield hit(ctx, key, f"access key {key.ref} for IAM user "
-                  f"{user if isinstance(user, str) else key.ref}: a credential that never expires",
-                  key.at("user"))
+                  f"{named(ctx, user, key, 'aws_iam_user')}: a credential that "
+                  "never expires", key.at("user"))
 
 
 @rule(

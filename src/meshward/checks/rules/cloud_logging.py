@@ -50,9 +50,12 @@ def no_trail(ctx: ScanContext) -> Iterator[Hit]:
             continue
         first = min(items, key=lambda r: (r.location.path, r.location.line))
         where = "the scanned Terraform" if env == "Terraform" else env
-        yield hit(ctx, first, f"{where}: {len(items)} AWS resource(s) and no CloudTrail trail",
-                  evidence="no aws_cloudtrail", key=env,
-                  confidence=Confidence.MEDIUM if env.startswith("aws:") else None)
+        # about the account, not one resource: located at the first AWS resource read, with no
+        # resource or service of its own (the first resource is not what lacks a trail)
+        yield Hit(f"{where}: {len(items)} AWS resource(s) and no CloudTrail trail",
+                  first.location, evidence="no aws_cloudtrail", key=env,
+                  confidence=Confidence.MEDIUM if env.startswith("aws:") else None,
+                  extra=(("environment", env if env != "Terraform" else first.environment),))
 
 
 @rule(

@@ -17,8 +17,8 @@ from meshward.checks.rules.cloud_common import (
     truthy,
 )
 from meshward.findings.finding import Confidence, Severity
-from meshward.model.cloud import is_unknown
-from meshward.model.cloud_facts import blocks_in, subnet_is_public, workload_subnets
+from meshward.model.cloud import blocks_of, is_unknown
+from meshward.model.cloud_facts import subnet_is_public, workload_subnets
 
 _PRIV = ("ENV-PRIVATE", "ENV-PORTS")
 AZURE_DB_FIREWALLS = ("azurerm_mssql_firewall_rule", "azurerm_sql_firewall_rule",
@@ -114,8 +114,8 @@ def db_public(ctx: ScanContext) -> Iterator[Hit]:
     # Cloud SQL authorized networks open to the world
     for r in resources(ctx, "google_sql_database_instance"):
         for settings in r.blocks("settings"):
-            for ipc in blocks_in(settings, "ip_configuration"):
-                for net in blocks_in(ipc, "authorized_networks"):
+            for ipc in blocks_of(settings, "ip_configuration"):
+                for net in blocks_of(ipc, "authorized_networks"):
                     if net.get("value") in ("0.0.0.0/0", "::/0") and ipc.get("ipv4_enabled") \
                             is not False:
                         yield hit(ctx, r, f"Cloud SQL instance {r.ref} authorizes "

@@ -82,6 +82,15 @@ def _env_sources(ctx: ScanContext) -> Iterator[tuple[CloudResource, str, str, An
                 yield w.resource, "environment", name, value, where
 
 
+def _literal_matches(name: str, value: Any) -> list[Any]:
+    """What the secrets engine finds in ``name=value`` (a literal environment value)."""
+    from meshward.secrets.scanner import scan_text
+
+    if not isinstance(value, str) or not value:
+        return []
+    return list(scan_text("task.env", f"{name}={value}\n").matches)
+
+
 @rule(
     id="MWC31",
     title="Literal secret in a task definition, Lambda environment or user_data",
@@ -111,9 +120,7 @@ def literal_secrets(ctx: ScanContext) -> Iterator[Hit]:
     from meshward.secrets.scanner import scan_text
 
     for res, what, name, value, where in _env_sources(ctx):
-        if not isinstance(value, str) or not value:
-            continue
-        for m in scan_text("task.env", f"{name}={value}\n").matches:
+        for m in _literal_matches(name, value):
             yield hit(ctx, res, f"{res.ref} {what}: {name} holds a literal {m.title} "
                       f"({m.redacted})", where, f"{name}={m.redacted}",
                       key=f"{res.ref}:{name}:{m.digest}",
@@ -160,7 +167,8 @@ def _user_data_text(value: Any) -> str:
         "A secret-named variable (PASSWORD, TOKEN, API_KEY...) set in `environment` is copied "
         "in clear into the task definition or function configuration, even when Terraform "
         "reads it from a secret (`aws_secretsmanager_secret_version...secret_string`). ECS "
-        "`secrets` with `valueFrom` and an ARN keep it in the manager."
+        "`secrets` with `valueFrom` and an ARN keep it in the manager. A value the secrets "
+        "engine recognises as a literal secret is MWC31's finding, not this one's."
     ),
     remediation="Move it to the container's `secrets` list (`valueFrom` = Secrets Manager or SSM "
                 "ARN); for Lambda, pass the secret's ARN and read it at run time.",
@@ -175,6 +183,8 @@ def secret_not_managed(ctx: ScanContext) -> Iterator[Hit]:
             continue
         if isinstance(value, str) and value.startswith(MANAGER_PREFIXES):
             continue
+        if _literal_matches(name, value):
+            continue  # a literal secret: MWC31 reports it, with the same remedy
         shown = (f"from {getattr(value, 'expression', '')}" if is_unknown(value)
                  else "as a literal")
         yield hit(ctx, res, f"{res.ref} {what}: {name} is set in clear {shown}, not from a "
