@@ -71,12 +71,17 @@ _SQL_PW = re.compile(
     re.IGNORECASE)
 
 
+_VIS = re.compile(r"\\([0-3][0-7]{2})")
+
+
 def sql_statements(text: str) -> Iterator[Found]:
     """``IDENTIFIED BY 'x'``, ``SET PASSWORD = PASSWORD('x')``, ``CREATE ROLE r PASSWORD 'x'``."""
     low = text.lower()
     if "identified" not in low and "password" not in low:
         return
     for n, line in enumerate(text.splitlines(), start=1):
+        if "\\0" in line:  # libedit (MySQL/MariaDB client) history: vis(3) octal escapes
+            line = _VIS.sub(lambda o: chr(int(o.group(1), 8)), line)
         for m in _SQL_PW.finditer(line):
             value = unquote(m.group("q") or m.group("f") or m.group("p") or "")
             if plain_ok(value):
