@@ -124,7 +124,9 @@ def _scan_chunk(batch: Sequence[tuple[str, str]], opts: Options
         if len(data) > MAX_BYTES:
             skipped += 1
             continue
-        text = decode(data)
+        # a binary credential store is read from its bytes even when they happen to hold no NUL
+        binary = shown[shown.rfind("/") + 1:].lower() in binary_names()
+        text = None if binary else decode(data)
         if text is None:
             found = scan_binary(shown, data) if opts.generic else None
             if found is None:

@@ -150,8 +150,9 @@ def scan_binary(path: str, data: bytes) -> TextResult | None:
                                             f.line, f.value, Confidence.HIGH, key=f.key,
                                             context="file"))
         except ValueError as exc:
-            result.errors.append(InputError(path, 0, f"cannot read {det.title}: {exc}",
-                                            "check that the file is a complete SQLite database"))
+            hint = ("check that the file is a complete SQLite database" if path.endswith(".db")
+                    else "check that the file is complete; the rest of the tree was scanned")
+            result.errors.append(InputError(path, 0, f"cannot read {det.title}: {exc}", hint))
     return result
 
 
