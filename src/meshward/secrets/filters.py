@@ -122,7 +122,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _STRONG_TOKENS = ("password", "passwd", "passphrase", "secret", "apikey", "accesskey",
                   "privatekey", "secretkey", "authtoken", "accesstoken", "credential",
                   "clientsecret", "apitoken", "bearertoken", "refreshtoken", "sessionkey")
-_SHORT = frozenset({"pass", "pwd", "pw", "token", "creds", "passwort", "pat", "psk"})
+# "salt" last: WordPress AUTH_SALT/NONCE_SALT, Flask SECURITY_PASSWORD_SALT, Hashids salts
+_SHORT = frozenset({"pass", "pwd", "pw", "token", "creds", "passwort", "pat", "psk", "salt"})
 _KEY_QUALIFIERS = frozenset({"api", "access", "secret", "private", "signing", "encryption",
                              "master", "auth", "account", "app", "client", "webhook", "hmac",
                              "session", "jwt", "crypto", "consumer", "license", "storage",
@@ -148,13 +149,18 @@ _NOT_SECRET = frozenset({
     "cache", "exists", "present", "missing", "invalid", "expired", "regexp",
     "handler", "request", "response", "response_type", "grant",
     "introspection", "revocation", "refresh_interval", "interval", "period", "duration",
+    # a command that fetches the secret (AWS credential_process, git credential.helper,
+    # password_command), not the secret
+    "process", "helper", "command", "cmd",
 })
 _NOT_SECRET_JOINED = ("secretname", "secretref", "keyref", "existingsecret", "secretkeyref",
                       "secretfile", "passwordfile", "tokenfile", "secretpath", "tokenpath",
                       "secretsmanager", "passwordpolicy", "tokenurl", "tokentype", "secretstore",
                       "passwordreset", "secretprovider", "secretversion", "tokenizer",
                       "tokenendpoint", "passwordless", "bypass", "compass", "passthrough",
-                      "passenger", "passive", "keypass")
+                      "passenger", "passive", "keypass", "passwordeval",
+                      # keys that browsers are given: public by design
+                      "pusherappkey", "publishablekey", "sitekey")
 
 
 def key_tokens(key: str) -> list[str]:
