@@ -28,3 +28,16 @@ def test_hard_cases_of_the_tree() -> None:
         assert not is_secret_key(key), key
     for key in ("NONCE_SALT", "SECURITY_PASSWORD_SALT", "APP_KEY", "PUSHER_APP_SECRET"):
         assert is_secret_key(key), key
+
+
+def test_a_link_to_a_sibling_folder_is_read_once_and_is_no_loop(tmp_path: Path) -> None:
+    from meshward.secrets.engine import scan_paths
+
+    (tmp_path / "share/pkg-common").mkdir(parents=True)
+    (tmp_path / "share/pkg-common/.netrc").write_text("machine h login u password Qx8-vLm2zp\n")
+    (tmp_path / "share/pkg").symlink_to("pkg-common")
+    (tmp_path / "share/pkg-common/up").symlink_to("..")
+    res = scan_paths([tmp_path], jobs=1)
+    assert len(res.matches) == 1
+    assert [(e.path.rsplit("/", 1)[1], e.message) for e in res.errors] == [
+        ("up", "symlink loop: folder already visited")]  # under whichever name came first

@@ -67,8 +67,12 @@ def walk(root: Path, exclude: Sequence[str], errors: list[InputError]) -> list[t
         folder, rel = stack.pop()
         real = os.path.realpath(folder)
         if real in seen:
-            errors.append(InputError(rel or ".", 0, "symlink loop: folder already visited",
-                                     "remove the link or add it to .meshwardignore"))
+            # a link to one of its own ancestors is a loop; a link to a sibling folder
+            # (Debian's /usr/share/doc/pkg -> pkg-common) is read once, under its first path
+            if os.path.realpath(os.path.dirname(folder)).startswith(real + os.sep) or (
+                    os.path.realpath(os.path.dirname(folder)) == real):
+                errors.append(InputError(rel or ".", 0, "symlink loop: folder already visited",
+                                         "remove the link or add it to .meshwardignore"))
             continue
         seen.add(real)
         try:
