@@ -47,6 +47,8 @@ _HASH = re.compile(
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}"
                          r"|[0-9a-f]{128})$")
+# a version range, date or address (``3.0-3.12``), a command-line option (``--username=``)
+_NOT_WORDS = re.compile(r"^[\d.\-:/]+$|^--?[A-Za-z][A-Za-z\-]*=?$")
 _VAR_ECHO = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$"
                        r"|^[A-Za-z_][A-Za-z0-9_.]*\(.*\)$")
@@ -85,7 +87,7 @@ def is_placeholder(value: str, key: str = "") -> bool:
     low = v.lower()
     if any(w in low for w in _WEAK_WORDS):
         return True
-    if _UUID.match(v) or _HEX_DIGEST.match(v) or v.isdigit() or _REGEX.search(v):
+    if _UUID.match(v) or _HEX_DIGEST.match(v) or _NOT_WORDS.match(v) or _REGEX.search(v):
         return True
     if _CODE_REF.match(v):
         return True

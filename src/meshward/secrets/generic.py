@@ -48,7 +48,10 @@ _CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:
 CODE_EXT = frozenset({"py", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "java", "kt", "kts",
                       "scala", "rb", "php", "cs", "rs", "swift", "c", "cc", "cpp", "h", "hpp",
                       "m", "groovy", "gradle", "dart", "lua", "pl", "r", "vue", "svelte", "ex",
-                      "exs", "erl", "clj", "fs", "vb", "ps1", "psm1", "sql", "ipynb"})
+                      "exs", "erl", "clj", "fs", "vb", "ps1", "psm1", "sql", "ipynb",
+                      # type stubs and Cython (``token: tuple[int, str]`` is an annotation),
+                      # grammars (``TOKEN: /regex/``)
+                      "pyi", "pyx", "pxd", "lark", "g4"})
 DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html", "htm", "tex", "org", "rdoc",
                      "csv", "tsv", "svg", "css", "scss", "less", "map", "lock", "sum", "log"})
 DOC_NAMES = ("readme", "changelog", "changes", "history", "license", "copying", "notice",
