@@ -41,3 +41,41 @@ def test_a_link_to_a_sibling_folder_is_read_once_and_is_no_loop(tmp_path: Path) 
     assert len(res.matches) == 1
     assert [(e.path.rsplit("/", 1)[1], e.message) for e in res.errors] == [
         ("up", "symlink loop: folder already visited")]  # under whichever name came first
+
+
+def test_docstring_examples_are_not_assignments() -> None:
+    from meshward.secrets.scanner import scan_text
+
+    text = ('"""Usage::\n\n    auth.add_password(realm="x", user="klem", passwd="kadidd!ehopper")\n'
+            '"""\n\ndef f():\n    """token=\'Qx8vLm2zpRt7Wq\' in a docstring"""\n'
+            '    db_password = "Qx8vLm2zpRt7Wq"\n'
+            'TEMPLATE = """\npassword = "Zr9-kLm2Vq8x"\n"""\n')
+    found = [(m.line, m.key) for m in scan_text("app/auth.py", text).matches]
+    assert found == [(8, "db_password"), (10, "password")]  # a string assigned is not a docstring
+    annotated = 'def load(backend: "Backend", private_key: "_DSAPrivateKey", data: bytes): ...\n'
+    assert scan_text("b/dsa.py", annotated).matches == []
+    assert scan_text("b/_socket.pyi", "    SCM_CREDENTIALS: Final[int]\n").matches == []
+    assert scan_text("b/pkg.py", 'creds = " --username=" + auth\n').matches == []
+
+
+def test_a_jwt_signed_with_an_example_key() -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    from meshward.secrets.scanner import scan_text
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    head = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(b'{"role":"admin","uid":42}')
+    sig = b64(hmac.new(b"secret", head.encode(), hashlib.sha256).digest())
+    line = f"token: {head}.{sig}\n"
+    assert scan_text("README.md", line).matches == []  # PyJWT's README example
+    (m,) = [m for m in scan_text("deploy/values.yaml", line).matches if m.detector == "jwt"]
+    assert m.severity == "critical"
+    assert "signed with the well-known key 'secret'" in m.notes[0]
+    other = b64(hmac.new(b"Qx8-vLm2zp", head.encode(), hashlib.sha256).digest())
+    (m,) = [m for m in scan_text("deploy/values.yaml", f"token: {head}.{other}\n").matches
+            if m.detector == "jwt"]
+    assert m.severity == "high" and "well-known" not in " ".join(m.notes)
