@@ -30,6 +30,7 @@ _BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none",
                       "unset", "nan", "n/a", "na", "tbd", "todo", "fixme", "pass", "passwd",
                       "pwd", "user", "username", "admin:admin", "key", "apikey", "api_key"})
 _REGEX = re.compile(r"\.\*|\\[dswDSW.]|\(\?|\[\^|\.\+|\{\d+,\d*\}")
+_CAMEL_WORDS = re.compile(r"^(?:[A-Z]{2,5}(?=[A-Z][a-z]|$)|[A-Z]?[a-z]{2,})+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z]+(?:[_.\-][A-Za-z]+)*$")
 _STRONG_WORDS = ("changeme", "change_me", "change-me", "changeit", "replaceme", "replace_me",
                  "replace-me", "replace_with", "your_", "your-", "yourpassword", "yoursecret",
@@ -96,13 +97,15 @@ def is_placeholder(value: str, key: str = "") -> bool:
 
 def looks_like_identifier(v: str) -> bool:
     """A word, ``camelCase`` or ``snake_case`` name (a constant or field), not random letters."""
+    v = v.lstrip("_")  # a private name: _DSAPrivateKey
     if not _IDENTIFIER.match(v):
         return False
     letters = [c for c in v if c.isalpha()]
     uppers = sum(1 for c in letters if c.isupper())
     if uppers == len(letters):
         return "_" in v or "-" in v or len(v) <= 12
-    return uppers <= max(2, len(letters) // 5)
+    # CamelCase with acronyms (DSAPrivateKey, HTTPBasicAuth): each part a word or acronym
+    return uppers <= max(2, len(letters) // 5) or bool(_CAMEL_WORDS.match(v))
 
 
 def is_uuid(value: str) -> bool:
