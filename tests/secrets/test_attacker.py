@@ -15,7 +15,7 @@ def test_every_risky_line_is_found_and_nothing_else(tmp_path: Path,
     s = score(tmp_path)
     with capsys.disabled():
         print("\n" + "\n".join(s.lines()))
-    assert len(s.must) == 76
+    assert len(s.must) == 94
     assert sorted(s.missed) == []
     assert sorted(s.false) == []
 
@@ -79,3 +79,23 @@ def test_a_jwt_signed_with_an_example_key() -> None:
     (m,) = [m for m in scan_text("deploy/values.yaml", f"token: {head}.{other}\n").matches
             if m.detector == "jwt"]
     assert m.severity == "high" and "well-known" not in " ".join(m.notes)
+
+
+def test_commands_fallbacks_and_tool_placeholders() -> None:
+    from meshward.secrets.files_shell import command_lines
+    from meshward.secrets.scanner import scan_text
+
+    assert [(f.line, f.key, f.value) for f in command_lines(
+        "mysqladmin -u root password 'NewRoot-17'\n"
+        "aws configure set profile.prod.aws_secret_access_key Zr9kLm2Vq8xQx8vLm2zp\n"
+        "mysqladmin -u root -p status\n")] == [
+        (1, "mysqladmin password", "NewRoot-17"),
+        (2, "aws configure set", "Zr9kLm2Vq8xQx8vLm2zp")]
+    php = "'password' => env('DB_PASSWORD', 'Lg-Fallback9'),\n'password' => env('DB_PASSWORD', ''),\n"
+    assert [(m.line, m.key) for m in scan_text("config/database.php", php).matches] == [
+        (1, "DB_PASSWORD")]
+    kube = "users:\n- name: a\n  user:\n    client-key-data: DATA+OMITTED\n    token: REDACTED\n"
+    assert scan_text("ops/prod.kubeconfig", kube).matches == []
+    dump = ("COPY public.auth_user (id, password, username) FROM stdin;\n"
+            "1\t!" + "Qx8vLm2zp" * 4 + "Zr9r\tsso\n\\.\n")
+    assert scan_text("backups/django.sql", dump).matches == []  # set_unusable_password()

@@ -32,7 +32,7 @@ class Score:
 
 
 def score(root: Path) -> Score:
-    must, silent, either = build(root)
+    must, _silent, either = build(root)
     result = scan_paths([root], jobs=1)
     found = frozenset((m.path, m.line) for m in result.matches)
     return Score(frozenset(must), found, frozenset(must - found),

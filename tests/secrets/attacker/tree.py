@@ -33,7 +33,7 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per file
+def files(g: Gen) -> dict[str, str]:
     ghp = g.crc_token("ghp")
     gho = g.crc_token("gho")
     akia = "AKIA" + g.r(B32, 16)
@@ -69,6 +69,8 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
     docker_auth = _b64("deploy:" + g.r(A, 20))
     npm_auth = _b64("builder:Np8-" + g.r(A, 10))
     fz = _b64("Ftp-" + g.r(A, 10))
+    glpat = "glpat-" + g.r(A + "_-", 20)
+    sk3 = g.r(A + "/+", 40)
     return {
         # ---- FTP / SFTP clients -----------------------------------------------------------
         "winhome/AppData/Roaming/FileZilla/sitemanager.xml": f"""\
@@ -130,24 +132,24 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
         # ---- database GUIs --------------------------------------------------------------
         "home/alice/.local/share/DBeaverData/workspace6/General/.dbeaver/data-sources.json": """\
   {
-  	"folders": {},
-  	"connections": {
-  		"postgres-jdbc-18b1": {
-  			"provider": "postgresql",
-  			"driver": "postgres-jdbc",
-  			"name": "shop-prod",
-  			"save-password": true,
-  			"configuration": {
-  				"host": "db.shop-prod.internal",
-  				"port": "5432",
-  				"database": "shop",
-  				"url": "jdbc:postgresql://db.shop-prod.internal:5432/shop",
-  				"configurationType": "MANUAL",
-  				"type": "prod",
-  				"auth-model": "native"
-  			}
-  		}
-  	}
+  \t"folders": {},
+  \t"connections": {
+  \t\t"postgres-jdbc-18b1": {
+  \t\t\t"provider": "postgresql",
+  \t\t\t"driver": "postgres-jdbc",
+  \t\t\t"name": "shop-prod",
+  \t\t\t"save-password": true,
+  \t\t\t"configuration": {
+  \t\t\t\t"host": "db.shop-prod.internal",
+  \t\t\t\t"port": "5432",
+  \t\t\t\t"database": "shop",
+  \t\t\t\t"url": "jdbc:postgresql://db.shop-prod.internal:5432/shop",
+  \t\t\t\t"configurationType": "MANUAL",
+  \t\t\t\t"type": "prod",
+  \t\t\t\t"auth-model": "native"
+  \t\t\t}
+  \t\t}
+  \t}
   }
 """,
         "home/alice/.config/JetBrains/project/.idea/dataSources.local.xml": """\
@@ -173,28 +175,28 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
         # ---- container, cloud and cluster CLIs ------------------------------------------
         "home/alice/.docker/config.json": f"""\
   {{
-  	"auths": {{
-  		"https://index.docker.io/v1/": {{
-+ 			"auth": "{docker_auth}"
-  		}},
-  		"ghcr.io": {{}},
-  		"registry.gitlab.com": {{}}
-  	}},
-  	"credsStore": "desktop",
-  	"currentContext": "desktop-linux"
+  \t"auths": {{
+  \t\t"https://index.docker.io/v1/": {{
++ \t\t\t"auth": "{docker_auth}"
+  \t\t}},
+  \t\t"ghcr.io": {{}},
+  \t\t"registry.gitlab.com": {{}}
+  \t}},
+  \t"credsStore": "desktop",
+  \t"currentContext": "desktop-linux"
   }}
 """,
         "home/alice/.aws/credentials": f"""\
   [default]
 ~ aws_access_key_id = {akia}
 + aws_secret_access_key = {sk1}
-  
+
   [prod-admin]
 ~ aws_access_key_id={asia}
 + aws_secret_access_key={sk2}
 + aws_session_token={session}
   region=eu-west-1
-  
+
   [sso-dev]
   sso_start_url = https://corp.awsapps.com/start
   sso_region = eu-west-1
@@ -205,7 +207,7 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
   [default]
   region = eu-west-1
   output = json
-  
+
   [profile ci]
   role_arn = arn:aws:iam::123456789012:role/ci
   source_profile = default
@@ -292,23 +294,23 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
 + APP_KEY={lara_key}
   APP_DEBUG=false
   APP_URL=https://shop.example.com
-  
+
   DB_CONNECTION=mysql
   DB_HOST=127.0.0.1
   DB_PORT=3306
   DB_DATABASE=shop
   DB_USERNAME=shop
 + DB_PASSWORD="Lr4v-shop#2024"
-  
+
   REDIS_HOST=127.0.0.1
 - REDIS_PASSWORD=null
   REDIS_PORT=6379
-  
+
   MAIL_MAILER=smtp
   MAIL_USERNAME=postmaster@mg.shop.io
 + MAIL_PASSWORD=mG7-qz2LpW9xv
 - MAIL_ENCRYPTION=null
-  
+
   PUSHER_APP_ID=1544012
   PUSHER_APP_KEY=9c1f4a2b3c8d7e6f5a41
 + PUSHER_APP_SECRET={pusher}
@@ -326,15 +328,15 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
         "srv/shop/shop/settings.py": f"""\
   import os
   from pathlib import Path
-  
+
   BASE_DIR = Path(__file__).resolve().parent.parent
-  
+
   # SECURITY WARNING: keep the secret key used in production secret!
 + SECRET_KEY = '{django_key}'
-  
+
   DEBUG = False
   ALLOWED_HOSTS = ['shop.example.com']
-  
+
   DATABASES = {{
       'default': {{
           'ENGINE': 'django.db.backends.postgresql',
@@ -345,7 +347,7 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
           'PORT': '5432',
       }}
   }}
-  
+
   EMAIL_HOST = 'smtp.mailgun.org'
   EMAIL_HOST_USER = 'postmaster@mg.shop.io'
 - EMAIL_HOST_PASSWORD = os.environ.get('EMAIL_HOST_PASSWORD', '')
@@ -356,17 +358,17 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
     adapter: postgresql
     encoding: unicode
     pool: <%= ENV.fetch("RAILS_MAX_THREADS") { 5 } %>
-  
+
   development:
     <<: *default
     database: shop_development
-  
+
   production:
     <<: *default
     database: shop_production
     username: shop
 -   password: <%= ENV["SHOP_DATABASE_PASSWORD"] %>
-  
+
   legacy:
     adapter: mysql2
     host: 10.0.3.9
@@ -496,11 +498,11 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
   -- PostgreSQL database dump
   --
   COPY public.accounts (id, username, encrypted_password, created_at) FROM stdin;
-+ 1	admin	{bcrypt_a}	2024-01-01 00:00:00
-- 2	svc	!	2024-01-02 00:00:00
++ 1\tadmin\t{bcrypt_a}\t2024-01-01 00:00:00
+- 2\tsvc\t!\t2024-01-02 00:00:00
   \\.
   COPY public.orders (id, account_id, total) FROM stdin;
-  1	1	12.50
+  1\t1\t12.50
   \\.
 """,
         # ---- password files ---------------------------------------------------------------
@@ -572,11 +574,11 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
   index-servers =
       pypi
       corp
-  
+
   [pypi]
   username = __token__
 + password = {pypi}
-  
+
   [corp]
   repository = https://nexus.corp.net/repository/pypi/
   username = carol
@@ -647,6 +649,151 @@ def files(g: Gen) -> dict[str, str]:  # noqa: PLR0915 - one labelled text per fi
     User deploy
     IdentityFile ~/.ssh/id_rsa
 """,
+        # ---- second batch: commands, app configs, dumps and the placeholders of each -----
+        "home/dave/.bash_history": f"""\
+- mysql -u root -p$MYSQL_ROOT_PASSWORD shop
+- curl -H "Authorization: Bearer $TOKEN" https://api.corp.net/v1/me
++ git clone https://oauth2:{glpat}@gitlab.com/corp/shop.git
++ PGPASSWORD=Pg-Env99x psql -h db.internal -U app shop
++ mysqladmin -u root password 'NewRoot-17'
++ openssl pkcs12 -export -in crt.pem -inkey key.pem -out shop.p12 -passout pass:P12-Pw88x
+- keytool -importkeystore -srckeystore shop.p12 -storepass changeit
++ aws configure set aws_secret_access_key {sk3}
++ export MYSQL_PWD=My-Pwd42x
++ mongosh "mongodb://admin:Mg-Pass01x@mongo.internal:27017/admin"
++ sqlcmd -S db.internal -U sa -P 'Sa-Pass#1x' -Q "select 1"
+- ssh-keygen -t ed25519 -C dave@laptop
+""",
+        "home/dave/.psql_history": f"""\
++ CREATE USER audit WITH ENCRYPTED PASSWORD 'md5{g.r(HEX, 32)}';
+- ALTER USER audit WITH PASSWORD NULL;
+""",
+        "home/dave/.my.cnf": """\
+  [client]
+  user=root
++ password=My-Cnf-77x
+  [mysqldump]
+- password=
+""",
+        "etc/mysql/debian.cnf": """\
+  # Automatically generated for Debian scripts. DO NOT TOUCH!
+  [client]
+  host     = localhost
+  user     = debian-sys-maint
++ password = Dsm8kQ2vLpZ0aR1c
+  socket   = /var/run/mysqld/mysqld.sock
+""",
+        "var/www/html/wp-config-sample.php": """\
+  <?php
+- define( 'DB_PASSWORD', 'password_here' );
+- define( 'AUTH_KEY',         'put your unique phrase here' );
+""",
+        "var/www/laravel/config/database.php": """\
+  <?php
+  return [
+      'connections' => [
+          'mysql' => [
+              'username' => env('DB_USERNAME', 'forge'),
+-             'password' => env('DB_PASSWORD', ''),
++             'password' => env('DB_LEGACY_PASSWORD', 'Lg-Fallback9'),
+          ],
+      ],
+  ];
+""",
+        "srv/rails/config/master.key": f"+ {g.r(HEX, 32)}\n",
+        "srv/rails/config/secrets.yml": f"""\
+  development:
+~   secret_key_base: {g.r(HEX, 128)}
+  production:
+-   secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>
+""",
+        "srv/compose/docker-compose.yml": """\
+  services:
+    db:
+      image: postgres:16
+      environment:
++       POSTGRES_PASSWORD: Pg-Compose9x
+        POSTGRES_USER: shop
+    mysql:
+      image: mysql:8
+      environment:
+~       MYSQL_ROOT_PASSWORD: example
+-       MYSQL_PASSWORD: ${MYSQL_PASSWORD}
+""",
+        "srv/spring/config/application-prod.properties": """\
+- spring.datasource.password=
+~ spring.mail.password=ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)
++ app.admin.password=Adm-Spring7x
+""",
+        "ops/prod.kubeconfig": """\
+  apiVersion: v1
+  clusters:
+  - cluster:
+-     certificate-authority-data: DATA+OMITTED
+      server: https://k8s.shop-prod.internal:6443
+    name: prod
+  users:
+  - name: deployer
+    user:
+-     client-key-data: DATA+OMITTED
+-     token: REDACTED
+""",
+        "home/dave/.dockercfg": f"""\
++ {{"https://index.docker.io/v1/":{{"auth":"{_b64("dave:Dk-Old-Cfg9")}","email":"dave@corp.io"}}}}
+""",
+        "backups/wordpress.sql": f"""\
+  LOCK TABLES `wp_users` WRITE;
++ INSERT INTO `wp_users` VALUES (1,'admin','$P$B{g.r(A + "./", 30)}','admin','admin@shop.io','','2024-01-01 00:00:00','',0,'admin');
+  UNLOCK TABLES;
+""",
+        "backups/django.pg.sql": f"""\
+  COPY public.auth_user (id, password, last_login, is_superuser, username) FROM stdin;
++ 1\tpbkdf2_sha256$600000${g.r(A, 22)}${g.b64(32)}\t\\N\tt\tadmin
+- 2\t!{g.r(A, 40)}\t\\N\tf\tsso-only
+  \\.
+""",
+        "home/dave/.pgpass": """\
+- *:*:*:postgres:changeme
+""",
+        "home/dave/.netrc": """\
+- machine example.com login user password password
+""",
+        "home/dave/.git-credentials": """\
+- https://ci:${CI_JOB_TOKEN}@gitlab.corp.net
+""",
+        "home/dave/.terraformrc": """\
+  credentials "app.terraform.io" {
+-   token = "xxxxxxxxxxxxxx.atlasv1.zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+  }
+""",
+        "home/dave/AppData/Roaming/FileZilla/sitemanager.xml": """\
+  <?xml version="1.0" encoding="UTF-8" standalone="yes" ?>
+  <FileZilla3 version="3.66.4" platform="windows">
+      <Servers>
+          <Server>
+              <Host>ftp.corp.net</Host>
+              <User>dave</User>
+-             <Pass encoding="base64" />
+              <Logontype>1</Logontype>
+          </Server>
+      </Servers>
+  </FileZilla3>
+""",
+        "home/dave/.m2/settings.xml": """\
+  <settings>
+    <servers>
+      <server>
+        <id>corp</id>
+        <username>dave</username>
+~       <password>{COQLCE6DU6GtcS5P=}</password>
+      </server>
+    </servers>
+  </settings>
+""",
+        "etc/shadow-": """\
+- bin:*LK*:19700::::::
+- svc:!!:19700::::::
+""",
         # gcloud token in a shell profile
         "home/carol/.bashrc": f"""\
   alias ll='ls -la'
@@ -716,7 +863,7 @@ def build(root: Path) -> tuple[set[Where], set[Where], set[Where]]:
     for path, marked in texts.items():
         out = []
         for n, line in enumerate(marked.split("\n")[:-1], start=1):
-            mark, body = line[:2], line[2:]
+            mark, body = (line[:2], line[2:]) if line else ("  ", "")
             {"+ ": must, "- ": silent, "  ": silent, "~ ": either}[mark].add((path, n))
             out.append(body)
         full = root / path
