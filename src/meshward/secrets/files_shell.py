@@ -36,9 +36,13 @@ COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx))
                            r"|deststorepass)\s+" + _V),
     ("htpasswd -b", r"\bhtpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+" + _V),
     ("smbclient -U", r"\bsmbclient\b" + _ARGS + r"-U\s*[^%\s]+%" + _V),
+    ("mysqladmin password", r"\bmysqladmin\b" + _ARGS + r"password\s+" + _V),
+    ("aws configure set", r"\baws\s+configure\s+set\s+(?:[\w-]+\.)*(?:aws_secret_access_key"
+                          r"|aws_session_token)\s+" + _V),
 ))
 _COMMAND_WORDS = ("mysql", "mariadb", "curl", "wget", "sshpass", "login", "redis-cli", "mongo",
-                  "sqlcmd", "bcp", "osql", "openssl", "keytool", "htpasswd", "smbclient")
+                  "sqlcmd", "bcp", "osql", "openssl", "keytool", "htpasswd", "smbclient",
+                  "aws configure")
 
 
 def command_lines(text: str) -> Iterator[Found]:
