@@ -36,7 +36,7 @@ _STRONG_WORDS = ("changeme", "change_me", "change-me", "changeit", "replaceme", 
                  "replace-me", "replace_with", "your_", "your-", "yourpassword", "yoursecret",
                  "yourtoken", "yourkey", "insert_", "insert-", "put_your", "enter_your",
                  "placeholder", "redacted", "notasecret", "not_a_secret", "not-a-secret",
-                 "_here", "-here", "<", ">")
+                 "_here", "-here", "<", ">", "data+omitted")  # kubectl config view
 _WEAK_WORDS = ("example", "sample", "dummy", "fake", "mock", "test", "demo", "foo", "bar",
                "lorem", "ipsum", "default", "password", "secret", "token", "fixme", "todo",
                "none", "empty", "invalid", "abcdef", "12345", "qwerty", "letmein", "hunter2")
