@@ -197,7 +197,9 @@ def test_generic_assignments_in_more_languages() -> None:
     ("src/Admin.php", "$db_pass = 'root';\n", []),  # not in application code
     ("config/database.yml", "password: files\n", []),  # nor in YAML, where it names a setting
     ("src/login.php", "$db_pass = 'Sh0p-9';\n", []),  # code: short literals are not kept
-    ("settings.py", "PASSWORD = os.environ.get('PW', 'Sh0p-9')\n", []),
+    # the literal fallback is the password wherever PW is unset (review: was asserted silent)
+    ("settings.py", "PASSWORD = os.environ.get('PW', 'Sh0p-9')\n", [1]),
+    ("settings.py", "PASSWORD = os.environ.get('PW', '')\n", []),
 ])
 def test_password_literals_in_configuration(path: str, text: str, lines: list[int]) -> None:
     assert [m.line for m in scan_text(path, text).matches] == lines
