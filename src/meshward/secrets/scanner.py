@@ -12,12 +12,12 @@ from meshward.errors import InputError
 from meshward.findings.finding import Confidence, ResourceRef
 from meshward.secrets import deploy
 from meshward.secrets.catalog import DETECTORS, GENERIC, keyword_index
+from meshward.secrets.docstrings import docstring_lines
 from meshward.secrets.files import selector
 from meshward.secrets.filters import PUBLIC_VALUES, is_test_path
 from meshward.secrets.formats_keys import openssh_encrypted, url_ok
 from meshward.secrets.generic import file_context, scan_line, structured_config
 from meshward.secrets.jwt import judge as judge_jwt
-from meshward.secrets.docstrings import docstring_lines
 from meshward.secrets.model import PRIORITY, Kind, Match
 from meshward.secrets.validate import aws_secret_ok
 
