@@ -15,7 +15,6 @@ Nothing here is a real credential: values are made up or drawn from a seeded gen
 from __future__ import annotations
 
 import base64
-import os
 import sys
 from pathlib import Path
 
@@ -326,8 +325,7 @@ def files(g: Gen) -> dict[str, str]:
 - PUSHER_APP_SECRET=
 """,
         "srv/shop/shop/settings.py": f"""\
-  import os
-  from pathlib import Path
+    from pathlib import Path
 
   BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -836,12 +834,11 @@ def _marked(text: str, first: str, rest: str) -> str:
 DBEAVER_KEY = bytes.fromhex("babb4a9f774ab853c96c2d653dfe544a")  # public, in DBeaver's source
 
 
-def _dbeaver_credentials(path: Path) -> None:
+def _dbeaver_credentials(path: Path, iv: bytes) -> None:
     """credentials-config.json as DBeaver writes it: AES-128-CBC with its fixed key, IV first."""
     from cryptography.hazmat.primitives import padding
 
     plain = b'{"postgres-jdbc-18b1":{"#connection":{"user":"shop_admin","password":"Dbv-Pg2024!"}}}'
-    iv = os.urandom(16)
     padder = padding.PKCS7(128).padder()
     data = padder.update(plain) + padder.finalize()
     enc = Cipher(algorithms.AES(DBEAVER_KEY), modes.CBC(iv)).encryptor()
@@ -870,7 +867,7 @@ def build(root: Path) -> tuple[set[Where], set[Where], set[Where]]:
         full.parent.mkdir(parents=True, exist_ok=True)
         full.write_text("\n".join(out) + "\n", encoding="utf-8")
     cred = root / "home/alice/.local/share/DBeaverData/workspace6/General/.dbeaver"
-    _dbeaver_credentials(cred / "credentials-config.json")
+    _dbeaver_credentials(cred / "credentials-config.json", bytes.fromhex(g.r(HEX, 32)))
     must.add((str((cred / "credentials-config.json").relative_to(root)), 1))
     return must, silent, either
 
