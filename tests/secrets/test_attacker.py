@@ -99,3 +99,25 @@ def test_commands_fallbacks_and_tool_placeholders() -> None:
     dump = ("COPY public.auth_user (id, password, username) FROM stdin;\n"
             "1\t!" + "Qx8vLm2zp" * 4 + "Zr9r\tsso\n\\.\n")
     assert scan_text("backups/django.sql", dump).matches == []  # set_unusable_password()
+
+
+@pytest.mark.parametrize(("path", "line"), [
+    ("perl5/CPAN/Shell.pm", "    my $pwd = CPAN::anycwd();\n"),  # Perl module: code
+    ("perl/Net/FTP.pm", "      $pass = '-anonymous@'\n"),  # anonymous FTP convention
+    ("vim/autoload/rust.vim", "    let pwd = a:dict.pwd\n"),  # Vim script: code
+    ("mime/globs", "application/vnd.apple.pkpass:*.pkpass\n"),  # a file glob
+    ("maven/conf/settings.xml", "      <privateKey>/path/to/private/key</privateKey>\n"),
+    ("postgresql/postgresql.conf.sample", "#password_encryption = scram-sha-256\n"),
+    ("zsh/_busctl", "    '--augment-creds=[Extend credential data]:boolean:(1 0)' \\\n"),
+])
+def test_large_real_trees_stay_silent(path: str, line: str) -> None:
+    from meshward.secrets.scanner import scan_text
+
+    assert scan_text(path, line).matches == []
+
+
+def test_real_values_next_to_those_filters_still_fire() -> None:
+    from meshward.secrets.scanner import scan_text
+
+    assert [m.line for m in scan_text("conf/app.yml", "db_password: /Qx8vLm2Zp/Rt7Wq\n"
+                                      "encryption_key: Zr9kLm2Vq8xQx8vLm2zpRt\n").matches] == [1, 2]

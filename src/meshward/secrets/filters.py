@@ -38,7 +38,7 @@ _STRONG_WORDS = ("changeme", "change_me", "change-me", "changeit", "replaceme", 
                  "placeholder", "redacted", "notasecret", "not_a_secret", "not-a-secret",
                  "_here", "-here", "<", ">", "data+omitted")  # kubectl config view
 _WEAK_WORDS = ("example", "sample", "dummy", "fake", "mock", "test", "demo", "foo", "bar",
-               "lorem", "ipsum", "default", "password", "secret", "token", "fixme", "todo",
+               "lorem", "ipsum", "default", "anonymous", "password", "secret", "token", "fixme", "todo",
                "none", "empty", "invalid", "abcdef", "12345", "qwerty", "letmein", "hunter2")
 _HASH = re.compile(
     r"^(?:\$(?:2[abxy]?|5|6|argon2(?:id|i|d)?|pbkdf2[-\w]*|scrypt|apr1|y|sha1)\$"
@@ -49,7 +49,9 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}"
                          r"|[0-9a-f]{128})$")
 # a version range, date or address (``3.0-3.12``), a command-line option (``--username=``)
-_NOT_WORDS = re.compile(r"^[\d.\-:/]+$|^--?[A-Za-z][A-Za-z\-]*=?$")
+# a lower-case file path (/path/to/key), a file glob (*.pkpass)
+_NOT_WORDS = re.compile(r"^[\d.\-:/]+$|^--?[A-Za-z][A-Za-z\-]*=?$|^~?/(?:[a-z0-9_.\-]+/)+[a-z0-9_.\-]*$"
+                        r"|^\*\.[\w.]+$|^[\[({][^\])}]*$")  # and an unclosed bracket: a fragment
 _VAR_ECHO = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$"
                        r"|^[A-Za-z_][A-Za-z0-9_.]*\(.*\)$")
@@ -163,7 +165,7 @@ _NOT_SECRET_JOINED = ("secretname", "secretref", "keyref", "existingsecret", "se
                       "secretsmanager", "passwordpolicy", "tokenurl", "tokentype", "secretstore",
                       "passwordreset", "secretprovider", "secretversion", "tokenizer",
                       "tokenendpoint", "passwordless", "bypass", "compass", "passthrough",
-                      "passenger", "passive", "keypass", "passwordeval",
+                      "passenger", "passive", "keypass", "passwordeval", "passwordencryption",
                       # keys that browsers are given: public by design
                       "pusherappkey", "publishablekey", "sitekey")
 

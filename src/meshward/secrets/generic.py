@@ -54,7 +54,9 @@ CODE_EXT = frozenset({"py", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "java"
                       "exs", "erl", "clj", "fs", "vb", "ps1", "psm1", "sql", "ipynb",
                       # type stubs and Cython (``token: tuple[int, str]`` is an annotation),
                       # grammars (``TOKEN: /regex/``)
-                      "pyi", "pyx", "pxd", "lark", "g4"})
+                      "pyi", "pyx", "pxd", "lark", "g4",
+                      # Perl modules, Vim script, Emacs Lisp, Tcl
+                      "pm", "vim", "el", "tcl"})
 DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html", "htm", "tex", "org", "rdoc",
                      "csv", "tsv", "svg", "css", "scss", "less", "map", "lock", "sum", "log"})
 DOC_NAMES = ("readme", "changelog", "changes", "history", "license", "copying", "notice",
