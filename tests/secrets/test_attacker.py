@@ -109,6 +109,11 @@ def test_commands_fallbacks_and_tool_placeholders() -> None:
     ("maven/conf/settings.xml", "      <privateKey>/path/to/private/key</privateKey>\n"),
     ("postgresql/postgresql.conf.sample", "#password_encryption = scram-sha-256\n"),
     ("zsh/_busctl", "    '--augment-creds=[Extend credential data]:boolean:(1 0)' \\\n"),
+    ("c++/12/stop_token", "    stop_token::_Stop_state_ref _M_state;\n"),  # a C++ scope
+    ("systemd/system/sysusers.service", "ConditionCredential=|sysusers.extra\n"),
+    ("gcloud/genomics/__init__.py", "STORAGE_V1_CLIENT_KEY = 'storage_v1_client'\n"),
+    ("appengine/runtime/autoloader.php",
+     "  'getaccesstokenrequest' => 'google/appengine/api/app_identity/Request.php',\n"),
 ])
 def test_large_real_trees_stay_silent(path: str, line: str) -> None:
     from meshward.secrets.scanner import scan_text

@@ -31,7 +31,7 @@ _BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none",
                       "pwd", "user", "username", "admin:admin", "key", "apikey", "api_key"})
 _REGEX = re.compile(r"\.\*|\\[dswDSW.]|\(\?|\[\^|\.\+|\{\d+,\d*\}")
 _CAMEL_WORDS = re.compile(r"^(?:[A-Z]{2,5}(?=[A-Z][a-z]|$)|[A-Z]?[a-z]{2,})+$")
-_IDENTIFIER = re.compile(r"^[A-Za-z]+(?:[_.\-][A-Za-z]+)*$")
+_IDENTIFIER = re.compile(r"^[A-Za-z]+(?:[_.\-][A-Za-z]+\d*)*$")  # storage_v1_client
 _STRONG_WORDS = ("changeme", "change_me", "change-me", "changeit", "replaceme", "replace_me",
                  "replace-me", "replace_with", "your_", "your-", "yourpassword", "yoursecret",
                  "yourtoken", "yourkey", "insert_", "insert-", "put_your", "enter_your",
@@ -51,6 +51,7 @@ _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{6
 # a version range, date or address (``3.0-3.12``), a command-line option (``--username=``)
 # a lower-case file path (/path/to/key), a file glob (*.pkpass)
 _NOT_WORDS = re.compile(r"^[\d.\-:/]+$|^--?[A-Za-z][A-Za-z\-]*=?$|^~?/(?:[a-z0-9_.\-]+/)+[a-z0-9_.\-]*$"
+                        r"|^(?:[a-z0-9_.\-]+/){2,}[a-z0-9_.\-]+$"
                         r"|^\*\.[\w.]+$|^[\[({][^\])}]*$")  # and an unclosed bracket: a fragment
 _VAR_ECHO = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$"
@@ -159,13 +160,15 @@ _NOT_SECRET = frozenset({
     # a command that fetches the secret (AWS credential_process, git credential.helper,
     # password_command), not the secret
     "process", "helper", "command", "cmd",
+    # systemd ConditionCredential=, ImportCredential=, LoadCredential= name a credential
+    "condition", "import", "load", "set",
 })
 _NOT_SECRET_JOINED = ("secretname", "secretref", "keyref", "existingsecret", "secretkeyref",
                       "secretfile", "passwordfile", "tokenfile", "secretpath", "tokenpath",
                       "secretsmanager", "passwordpolicy", "tokenurl", "tokentype", "secretstore",
                       "passwordreset", "secretprovider", "secretversion", "tokenizer",
                       "tokenendpoint", "passwordless", "bypass", "compass", "passthrough",
-                      "passenger", "passive", "keypass", "passwordeval", "passwordencryption",
+                      "passenger", "passive", "keypass", "passwordeval", "passwordencryption", "notsosecret",
                       # keys that browsers are given: public by design
                       "pusherappkey", "publishablekey", "sitekey")
 

@@ -230,8 +230,8 @@ def scan_line(text: str, start: int, end: int, context: str,
                 out.append(GenericHit(kname.group("key"), _clean(value), start, "deploy", conf))
         return out
     for m in _ASSIGN.finditer(line):
-        if m.group("op") in ("==", "!="):
-            continue
+        if m.group("op") in ("==", "!=") or m.group("val").startswith(":"):
+            continue  # a comparison, or a C++/Ruby scope (stop_token::_Stop_state_ref)
         key = m.group("key").rsplit(".", 1)[-1]
         if not is_secret_key(key):
             continue
