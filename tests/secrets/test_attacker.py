@@ -113,7 +113,7 @@ def test_commands_fallbacks_and_tool_placeholders() -> None:
     ("systemd/system/sysusers.service", "ConditionCredential=|sysusers.extra\n"),
     ("gcloud/genomics/__init__.py", "STORAGE_V1_CLIENT_KEY = 'storage_v1_client'\n"),
     ("appengine/runtime/autoloader.php",
-     "  'getaccesstokenrequest' => 'google/appengine/api/app_identity/Request.php',\n"),
+     "  'getaccesstokenrequest' => 'google/appengine/api/app_identity/service_pb.php',\n"),
 ])
 def test_large_real_trees_stay_silent(path: str, line: str) -> None:
     from meshward.secrets.scanner import scan_text
