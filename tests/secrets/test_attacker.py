@@ -15,7 +15,7 @@ def test_every_risky_line_is_found_and_nothing_else(tmp_path: Path,
     s = score(tmp_path)
     with capsys.disabled():
         print("\n" + "\n".join(s.lines()))
-    assert len(s.must) == 94
+    assert len(s.must) == 106
     assert sorted(s.missed) == []
     assert sorted(s.false) == []
 
@@ -126,3 +126,21 @@ def test_real_values_next_to_those_filters_still_fire() -> None:
 
     assert [m.line for m in scan_text("conf/app.yml", "db_password: /Qx8vLm2Zp/Rt7Wq\n"
                                       "encryption_key: Zr9kLm2Vq8xQx8vLm2zpRt\n").matches] == [1, 2]
+
+
+def test_more_commands_of_a_history() -> None:
+    from meshward.secrets.files_shell import command_lines
+
+    text = ("kubectl create secret generic x --from-literal=password=K8s-Lit77x\n"
+            "echo 'Dk-Echo1x' | docker login -u eve --password-stdin r.corp.net\n"
+            "sqlplus system/Or4cle-Pwx@db:1521/ORCL\n"
+            "az login -u eve@corp.io -p 'Az-Pw99x'\n"
+            "ssh-keygen -t rsa -N 'Kg-Pass1x' -f id_ci\n"
+            "sqlplus / as sysdba\nsqlplus -s scott/$PW@db\n"
+            "kubectl create secret generic x --from-literal=password=${PW}\n"
+            "echo $CI_TOKEN | docker login -u x --password-stdin\n"
+            "ssh-keygen -t ed25519 -N '' -f k\n"
+            "az login --service-principal -u id -p $SECRET --tenant t\n")
+    assert [(f.line, f.key) for f in command_lines(text)] == [
+        (1, "kubectl --from-literal"), (2, "echo | --password-stdin"), (3, "sqlplus user/pass"),
+        (4, "az login -p"), (5, "ssh-keygen -N")]

@@ -39,10 +39,17 @@ COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx))
     ("mysqladmin password", r"\bmysqladmin\b" + _ARGS + r"password\s+" + _V),
     ("aws configure set", r"\baws\s+configure\s+set\s+(?:[\w-]+\.)*(?:aws_secret_access_key"
                           r"|aws_session_token)\s+" + _V),
+    ("kubectl --from-literal", r"\bkubectl\b" + _ARGS + r"--from-literal=[\w.\-]+=" + _V),
+    ("echo | --password-stdin", r"\becho\s+(?:-n\s+)?" + _V + r"\s*\|[^|;&\n]*--password-stdin"),
+    ("sqlplus user/pass", r"\b(?:sqlplus|rman|expdp|impdp)\s+(?:-\w+\s+)*[A-Za-z_][\w$#]*/"
+                          r"(?P<v>[^@\s/'\"]+)(?=@|\s|$)"),
+    ("az login -p", r"\baz\s+login\b" + _ARGS + r"(?:-p|--password)(?:\s+|=)" + _V),
+    ("ssh-keygen -N", r"\bssh-keygen\b" + _ARGS + r"-N\s*" + _V),
 ))
 _COMMAND_WORDS = ("mysql", "mariadb", "curl", "wget", "sshpass", "login", "redis-cli", "mongo",
                   "sqlcmd", "bcp", "osql", "openssl", "keytool", "htpasswd", "smbclient",
-                  "aws configure")
+                  "aws configure", "kubectl", "password-stdin", "sqlplus", "rman", "expdp",
+                  "impdp", "az login", "ssh-keygen")
 
 
 def command_lines(text: str) -> Iterator[Found]:

@@ -792,6 +792,24 @@ def files(g: Gen) -> dict[str, str]:
 - bin:*LK*:19700::::::
 - svc:!!:19700::::::
 """,
+        "home/eve/.bash_history": """\
++ docker run -d -e POSTGRES_PASSWORD=Pg-Run99x postgres:16
++ kubectl create secret generic db --from-literal=password=K8s-Lit77x
+- kubectl create secret generic db --from-literal=password=${PW}
++ helm install redis bitnami/redis --set auth.password=Hm-Set88x
++ echo 'Dk-Echo1x' | docker login -u eve --password-stdin registry.corp.net
+- echo $CI_JOB_TOKEN | docker login -u gitlab-ci-token --password-stdin $CI_REGISTRY
++ sqlplus system/Or4cle-Pwx@db.internal:1521/ORCL
+- sqlplus / as sysdba
++ az login -u eve@corp.io -p 'Az-Pw99x'
++ ssh-keygen -t rsa -N 'Kg-Pass1x' -f id_ci
+- ssh-keygen -t ed25519 -N '' -f id_deploy
++ curl --user 'admin:Cu-Quote1x' https://x.corp.net
++ git remote add origin https://eve:Gt-Rem0te1@git.corp.net/x.git
++ export DB_PASSWORD='Ex-Port1x'
++ vault login -method=userpass username=eve password=Vt-Pass1x
++ mysql --user=root --password='My-Long1x' shop
+""",
         # gcloud token in a shell profile
         "home/carol/.bashrc": f"""\
   alias ll='ls -la'
