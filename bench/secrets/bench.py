@@ -6,6 +6,8 @@
     python bench/secrets/bench.py --scale DIR          # linear scaling: DIR, 2xDIR, 4xDIR
     python bench/secrets/bench.py --leaks --tree DIR   # recall/false lines on the leaked-home
                                                        # tree of the tests, then speed on DIR
+    python bench/secrets/bench.py --attacker --compare-src SRC  # the reviewer's tree, also
+                                                               # with the meshward under SRC
     python bench/secrets/bench.py --tree DIR --compare-src /work/main/src
                                                        # also time another meshward checkout
 
@@ -125,6 +127,54 @@ def leaks(venv: Path, compare_src: Path | None = None) -> None:
               f"{len(found - risky):>7}  " + "".join(f"{p:>13}" for p in per))
 
 
+def attacker(venv: Path, compare_src: Path | None = None) -> None:
+    """Recall and false lines on the reviewer's tree (tests/secrets/attacker/tree.py): lines
+    labelled either way (a key id, a vendor's public client secret) count neither way; the
+    missed and false lines of each meshward are printed (paths and lines, never values)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.secrets.attacker.tree import build
+
+    root = WORK / "attacker"
+    shutil.rmtree(root, ignore_errors=True)
+    must, _, either = build(root)
+    rows: list[tuple[str, set[tuple[str, int]] | None]] = []
+    out = WORK / "attacker-meshward.json"
+    for name, src in (("meshward", None), (f"meshward@{compare_src.parent.name}"
+                                           if compare_src else "", compare_src)):
+        if not name:
+            continue
+        env = dict(os.environ, PYTHONPATH=str(src)) if src else None
+        out.unlink(missing_ok=True)
+        _, _, code = _run([sys.executable, "-m", "meshward.cli.main", "secrets", str(root),
+                           "-f", "json", "-o", str(out)], env=env)
+        _check(code, out, src)
+        rows.append((name, {(f["location"]["path"], f["location"]["line"])
+                            for f in json.loads(out.read_text())["findings"]}))
+    exe = shutil.which("gitleaks", path=str(venv / "bin"))
+    if exe is None:
+        rows.append(("gitleaks", None))
+    else:
+        out = WORK / "attacker-gitleaks.json"
+        _run([exe, "dir", str(root), "--no-banner", "-f", "json", "-r", str(out),
+              "--exit-code", "0"])
+        rows.append(("gitleaks", {(str(Path(f["File"]).resolve().relative_to(root.resolve())),
+                                   f["StartLine"]) for f in json.loads(out.read_text() or "[]")}))
+    print(f"reviewer's tree: {len(must)} risky lines in {len({p for p, _ in must})} files")
+    print(f"{'tool':<22}{'found':>7}{'recall':>8}{'false':>7}")
+    for name, found in rows:
+        if found is None:
+            print(f"{name:<22}{'(not installed)':>22}")
+            continue
+        false = found - must - either
+        print(f"{name:<22}{len(found & must):>7}{len(found & must) / len(must):>8.1%}"
+              f"{len(false):>7}")
+        if name.startswith("meshward"):
+            for p, n in sorted(must - found):
+                print(f"    missed {p}:{n}")
+            for p, n in sorted(false):
+                print(f"    false  {p}:{n}")
+
+
 def gitleaks(root: Path, runs: int, venv: Path) -> tuple[float, float, int] | None:
     exe = shutil.which("gitleaks", path=str(venv / "bin"))
     if exe is None:
@@ -180,6 +230,8 @@ def main() -> int:
     ap.add_argument("--no-detect-secrets", action="store_true", help="skip the slowest tool")
     ap.add_argument("--leaks", action="store_true",
                     help="first score recall/false lines on the labelled leaked-home tree")
+    ap.add_argument("--attacker", action="store_true",
+                    help="score recall/false lines on the reviewer's labelled tree")
     ap.add_argument("--compare-src", type=Path, metavar="SRC",
                     help="also time the meshward package under SRC (e.g. /work/main/src)")
     args = ap.parse_args()
@@ -190,9 +242,11 @@ def main() -> int:
         return scale(args.scale, args.runs)
     if args.leaks:
         leaks(args.tools_venv, args.compare_src)
+    if args.attacker:
+        attacker(args.tools_venv, args.compare_src)
     root = args.tree or (fetch_sdists(args.sdists) if args.sdists else None)
     if root is None:
-        if args.leaks:
+        if args.leaks or args.attacker:
             return 0
         ap.error("give --tree DIR, --sdists NAME..., or --scale DIR")
     files, size = tree_size(root)

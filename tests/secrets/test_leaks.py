@@ -197,7 +197,9 @@ def test_generic_assignments_in_more_languages() -> None:
     ("src/Admin.php", "$db_pass = 'root';\n", []),  # not in application code
     ("config/database.yml", "password: files\n", []),  # nor in YAML, where it names a setting
     ("src/login.php", "$db_pass = 'Sh0p-9';\n", []),  # code: short literals are not kept
-    ("settings.py", "PASSWORD = os.environ.get('PW', 'Sh0p-9')\n", []),
+    # the literal fallback is the password wherever PW is unset (review: was asserted silent)
+    ("settings.py", "PASSWORD = os.environ.get('PW', 'Sh0p-9')\n", [1]),
+    ("settings.py", "PASSWORD = os.environ.get('PW', '')\n", []),
 ])
 def test_password_literals_in_configuration(path: str, text: str, lines: list[int]) -> None:
     assert [m.line for m in scan_text(path, text).matches] == lines
@@ -269,3 +271,28 @@ def test_application_configuration_code_by_name(name: str, context: str) -> None
     from meshward.secrets.generic import file_context
 
     assert file_context(f"site/{name}") == context
+
+
+def test_dbeaver_credentials_are_decrypted_with_its_fixed_key(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    plain = b'{"pg-1":{"#connection":{"user":"app","password":"Qx8-vLm2zp"}}}'
+    padder = padding.PKCS7(128).padder()
+    body = padder.update(plain) + padder.finalize()
+    iv = bytes(range(1, 17))  # no NUL byte anywhere: the file must not be read as text
+    enc = Cipher(algorithms.AES(bytes.fromhex("babb4a9f774ab853c96c2d653dfe544a")),
+                 modes.CBC(iv)).encryptor()
+    folder = tmp_path / "DBeaverData/workspace6/General/.dbeaver"
+    folder.mkdir(parents=True)
+    (folder / "credentials-config.json").write_bytes(iv + enc.update(body) + enc.finalize())
+    res = scan_paths([tmp_path], jobs=1)
+    assert [(m.path.rsplit("/", 1)[1], m.line, m.detector, m.key, m.value) for m in res.matches] == [
+        ("credentials-config.json", 1, "dbeaver-credentials", "pg-1.connection.password",
+         "Qx8-vLm2zp")]
+    (folder / "credentials-config.json").write_bytes(iv + b"\x01" * 31)
+    res = scan_paths([tmp_path], jobs=1)
+    assert res.matches == []
+    assert [e.message for e in res.errors] == [
+        "cannot read DBeaver saved connection passwords (credentials-config.json, fixed-key AES):"
+        " not a DBeaver encrypted credentials file (length is not whole AES blocks)"]

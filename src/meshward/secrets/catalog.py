@@ -21,7 +21,7 @@ _KEY_QUALIFIERS = ("api", "access", "private", "signing", "encryption", "master"
                    "cookie", "consumer", "webhook", "admin", "root", "service", "crypto", "sign",
                    "enc")
 GENERIC_KEYWORDS: tuple[str, ...] = (
-    "pass", "pwd", "secret", "token", "cred", "psk", *(f"{q}{sep}key" for q in _KEY_QUALIFIERS
+    "pass", "pwd", "secret", "token", "cred", "psk", "_salt", "-salt", *(f"{q}{sep}key" for q in _KEY_QUALIFIERS
                                                       for sep in ("_", "", "-")),
 )
 

@@ -67,8 +67,12 @@ def walk(root: Path, exclude: Sequence[str], errors: list[InputError]) -> list[t
         folder, rel = stack.pop()
         real = os.path.realpath(folder)
         if real in seen:
-            errors.append(InputError(rel or ".", 0, "symlink loop: folder already visited",
-                                     "remove the link or add it to .meshwardignore"))
+            # a link to one of its own ancestors is a loop; a link to a sibling folder
+            # (Debian's /usr/share/doc/pkg -> pkg-common) is read once, under its first path
+            if os.path.realpath(os.path.dirname(folder)).startswith(real + os.sep) or (
+                    os.path.realpath(os.path.dirname(folder)) == real):
+                errors.append(InputError(rel or ".", 0, "symlink loop: folder already visited",
+                                         "remove the link or add it to .meshwardignore"))
             continue
         seen.add(real)
         try:
@@ -124,7 +128,9 @@ def _scan_chunk(batch: Sequence[tuple[str, str]], opts: Options
         if len(data) > MAX_BYTES:
             skipped += 1
             continue
-        text = decode(data)
+        # a binary credential store is read from its bytes even when they happen to hold no NUL
+        binary = shown[shown.rfind("/") + 1:].lower() in binary_names()
+        text = None if binary else decode(data)
         if text is None:
             found = scan_binary(shown, data) if opts.generic else None
             if found is None:

@@ -28,6 +28,7 @@ HASH_PREFIX = re.compile(
     r"|\{(?:SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|MD5|SMD5|CRYPT|BCRYPT|PBKDF2[-\w]*)\}"
     r"|(?:pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|bcrypt|argon2|sha1|md5|scrypt)\$"
     r"|\*[0-9A-F]{40}$)")
+_UNUSABLE = re.compile(r"^![A-Za-z0-9]{40}$")
 _CRYPT13 = re.compile(r"^[A-Za-z0-9./]{13}$")
 _SHELL_REF = re.compile(r"^(?:\$\{?[A-Za-z_]|\$\(|`|%[A-Za-z_]+%$)")
 _WEAK_EXACT = frozenset({"example", "sample", "dummy", "fake", "test", "testing", "demo",
@@ -76,6 +77,8 @@ def plain_ok(value: str) -> bool:
     if looks_hashed(v):
         return True
     if not v or _SHELL_REF.match(v) or v.lower() in _WEAK_EXACT or "example" in v.lower():
+        return False
+    if _UNUSABLE.match(v):  # Django's set_unusable_password(): "!" and 40 random characters
         return False
     return not is_strong_placeholder(v)
 

@@ -36,9 +36,20 @@ COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx))
                            r"|deststorepass)\s+" + _V),
     ("htpasswd -b", r"\bhtpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+" + _V),
     ("smbclient -U", r"\bsmbclient\b" + _ARGS + r"-U\s*[^%\s]+%" + _V),
+    ("mysqladmin password", r"\bmysqladmin\b" + _ARGS + r"password\s+" + _V),
+    ("aws configure set", r"\baws\s+configure\s+set\s+(?:[\w-]+\.)*(?:aws_secret_access_key"
+                          r"|aws_session_token)\s+" + _V),
+    ("kubectl --from-literal", r"\bkubectl\b" + _ARGS + r"--from-literal=[\w.\-]+=" + _V),
+    ("echo | --password-stdin", r"\becho\s+(?:-n\s+)?" + _V + r"\s*\|[^|;&\n]*--password-stdin"),
+    ("sqlplus user/pass", r"\b(?:sqlplus|rman|expdp|impdp)\s+(?:-\w+\s+)*[A-Za-z_][\w$#]*/"
+                          r"(?P<v>[^@\s/'\"]+)(?=@|\s|$)"),
+    ("az login -p", r"\baz\s+login\b" + _ARGS + r"(?:-p|--password)(?:\s+|=)" + _V),
+    ("ssh-keygen -N", r"\bssh-keygen\b" + _ARGS + r"-N\s*" + _V),
 ))
 _COMMAND_WORDS = ("mysql", "mariadb", "curl", "wget", "sshpass", "login", "redis-cli", "mongo",
-                  "sqlcmd", "bcp", "osql", "openssl", "keytool", "htpasswd", "smbclient")
+                  "sqlcmd", "bcp", "osql", "openssl", "keytool", "htpasswd", "smbclient",
+                  "aws configure", "kubectl", "password-stdin", "sqlplus", "rman", "expdp",
+                  "impdp", "az login", "ssh-keygen")
 
 
 def command_lines(text: str) -> Iterator[Found]:
@@ -71,12 +82,17 @@ _SQL_PW = re.compile(
     re.IGNORECASE)
 
 
+_VIS = re.compile(r"\\([0-3][0-7]{2})")
+
+
 def sql_statements(text: str) -> Iterator[Found]:
     """``IDENTIFIED BY 'x'``, ``SET PASSWORD = PASSWORD('x')``, ``CREATE ROLE r PASSWORD 'x'``."""
     low = text.lower()
     if "identified" not in low and "password" not in low:
         return
     for n, line in enumerate(text.splitlines(), start=1):
+        if "\\0" in line:  # libedit (MySQL/MariaDB client) history: vis(3) octal escapes
+            line = _VIS.sub(lambda o: chr(int(o.group(1), 8)), line)
         for m in _SQL_PW.finditer(line):
             value = unquote(m.group("q") or m.group("f") or m.group("p") or "")
             if plain_ok(value):

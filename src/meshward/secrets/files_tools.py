@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from xml.parsers import expat
 
 from meshward.secrets.files import FileDetector, Found, Parser, plain_ok, unquote
+from meshward.secrets.files_dbeaver import DBEAVER
 from meshward.secrets.files_home import ini_keys
 
 _JSON_PAIR = re.compile(r"\"(?P<k>[A-Za-z_][\w.\-]*)\"\s*:\s*\"(?P<v>(?:[^\"\\\n]|\\.)*)\"")
@@ -197,7 +198,7 @@ TOOLS = (
     _t("db-gui", "Database GUI saved connection password (DBeaver, Robo 3T, Studio 3T)",
        json_keys(("password", "userPassword", "sshUserPassword", "sshPassphrase",
                   "sshPassword")),
-       names=("data-sources*.json", "credentials-config.json", "robomongo.json", "robo3t.json",
+       names=("data-sources*.json", "robomongo.json", "robo3t.json",
               "studio3t.json"),
        ref="DBeaver data-sources.json configuration.password; Robomongo credentials.userPassword",
        example='"userPassword" : "<password>"'),
@@ -253,6 +254,7 @@ TOOLS = (
        json_keys(("encryptedPassword",)), names=("logins.json", "signons.json"),
        ref="Firefox profile logins.json: encryptedPassword, key in key4.db (no primary password "
            "by default)", example='"encryptedPassword":"MEIEEPgAAA..."'),
+    DBEAVER,
 )
 
 __all__ = ["TOOLS", "json_keys", "xml_passwords"]

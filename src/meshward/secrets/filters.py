@@ -30,14 +30,15 @@ _BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none",
                       "unset", "nan", "n/a", "na", "tbd", "todo", "fixme", "pass", "passwd",
                       "pwd", "user", "username", "admin:admin", "key", "apikey", "api_key"})
 _REGEX = re.compile(r"\.\*|\\[dswDSW.]|\(\?|\[\^|\.\+|\{\d+,\d*\}")
-_IDENTIFIER = re.compile(r"^[A-Za-z]+(?:[_.\-][A-Za-z]+)*$")
+_CAMEL_WORDS = re.compile(r"^(?:[A-Z]{2,5}(?=[A-Z][a-z]|$)|[A-Z]?[a-z]{2,})+$")
+_IDENTIFIER = re.compile(r"^[A-Za-z]+(?:[_.\-][A-Za-z]+\d*)*$")  # storage_v1_client
 _STRONG_WORDS = ("changeme", "change_me", "change-me", "changeit", "replaceme", "replace_me",
                  "replace-me", "replace_with", "your_", "your-", "yourpassword", "yoursecret",
                  "yourtoken", "yourkey", "insert_", "insert-", "put_your", "enter_your",
                  "placeholder", "redacted", "notasecret", "not_a_secret", "not-a-secret",
-                 "_here", "-here", "<", ">")
+                 "_here", "-here", "<", ">", "data+omitted")  # kubectl config view
 _WEAK_WORDS = ("example", "sample", "dummy", "fake", "mock", "test", "demo", "foo", "bar",
-               "lorem", "ipsum", "default", "password", "secret", "token", "fixme", "todo",
+               "lorem", "ipsum", "default", "anonymous", "password", "secret", "token", "fixme", "todo",
                "none", "empty", "invalid", "abcdef", "12345", "qwerty", "letmein", "hunter2")
 _HASH = re.compile(
     r"^(?:\$(?:2[abxy]?|5|6|argon2(?:id|i|d)?|pbkdf2[-\w]*|scrypt|apr1|y|sha1)\$"
@@ -47,6 +48,11 @@ _HASH = re.compile(
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}"
                          r"|[0-9a-f]{128})$")
+# a version range, date or address (``3.0-3.12``), a command-line option (``--username=``)
+# a lower-case file path (/path/to/key), a file glob (*.pkpass)
+_NOT_WORDS = re.compile(r"^[\d.\-:/]+$|^--?[A-Za-z][A-Za-z\-]*=?$|^~?/(?:[a-z0-9_.\-]+/)+[a-z0-9_.\-]*$"
+                        r"|^(?:[a-z0-9_.\-]+/){2,}[a-z0-9_.\-]+$"
+                        r"|^\*\.[\w.]+$|^[\[({][^\])}]*$")  # and an unclosed bracket: a fragment
 _VAR_ECHO = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$"
                        r"|^[A-Za-z_][A-Za-z0-9_.]*\(.*\)$")
@@ -85,7 +91,7 @@ def is_placeholder(value: str, key: str = "") -> bool:
     low = v.lower()
     if any(w in low for w in _WEAK_WORDS):
         return True
-    if _UUID.match(v) or _HEX_DIGEST.match(v) or v.isdigit() or _REGEX.search(v):
+    if _UUID.match(v) or _HEX_DIGEST.match(v) or _NOT_WORDS.match(v) or _REGEX.search(v):
         return True
     if _CODE_REF.match(v):
         return True
@@ -94,13 +100,15 @@ def is_placeholder(value: str, key: str = "") -> bool:
 
 def looks_like_identifier(v: str) -> bool:
     """A word, ``camelCase`` or ``snake_case`` name (a constant or field), not random letters."""
+    v = v.lstrip("_")  # a private name: _DSAPrivateKey
     if not _IDENTIFIER.match(v):
         return False
     letters = [c for c in v if c.isalpha()]
     uppers = sum(1 for c in letters if c.isupper())
     if uppers == len(letters):
         return "_" in v or "-" in v or len(v) <= 12
-    return uppers <= max(2, len(letters) // 5)
+    # CamelCase with acronyms (DSAPrivateKey, HTTPBasicAuth): each part a word or acronym
+    return uppers <= max(2, len(letters) // 5) or bool(_CAMEL_WORDS.match(v))
 
 
 def is_uuid(value: str) -> bool:
@@ -122,7 +130,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _STRONG_TOKENS = ("password", "passwd", "passphrase", "secret", "apikey", "accesskey",
                   "privatekey", "secretkey", "authtoken", "accesstoken", "credential",
                   "clientsecret", "apitoken", "bearertoken", "refreshtoken", "sessionkey")
-_SHORT = frozenset({"pass", "pwd", "pw", "token", "creds", "passwort", "pat", "psk"})
+# "salt" last: WordPress AUTH_SALT/NONCE_SALT, Flask SECURITY_PASSWORD_SALT, Hashids salts
+_SHORT = frozenset({"pass", "pwd", "pw", "token", "creds", "passwort", "pat", "psk", "salt"})
 _KEY_QUALIFIERS = frozenset({"api", "access", "secret", "private", "signing", "encryption",
                              "master", "auth", "account", "app", "client", "webhook", "hmac",
                              "session", "jwt", "crypto", "consumer", "license", "storage",
@@ -148,13 +157,20 @@ _NOT_SECRET = frozenset({
     "cache", "exists", "present", "missing", "invalid", "expired", "regexp",
     "handler", "request", "response", "response_type", "grant",
     "introspection", "revocation", "refresh_interval", "interval", "period", "duration",
+    # a command that fetches the secret (AWS credential_process, git credential.helper,
+    # password_command), not the secret
+    "process", "helper", "command", "cmd",
+    # systemd ConditionCredential=, ImportCredential=, LoadCredential= name a credential
+    "condition", "import", "load", "set",
 })
 _NOT_SECRET_JOINED = ("secretname", "secretref", "keyref", "existingsecret", "secretkeyref",
                       "secretfile", "passwordfile", "tokenfile", "secretpath", "tokenpath",
                       "secretsmanager", "passwordpolicy", "tokenurl", "tokentype", "secretstore",
                       "passwordreset", "secretprovider", "secretversion", "tokenizer",
                       "tokenendpoint", "passwordless", "bypass", "compass", "passthrough",
-                      "passenger", "passive", "keypass")
+                      "passenger", "passive", "keypass", "passwordeval", "passwordencryption", "notsosecret",
+                      # keys that browsers are given: public by design
+                      "pusherappkey", "publishablekey", "sitekey")
 
 
 def key_tokens(key: str) -> list[str]:

@@ -70,7 +70,7 @@ KEYS = [
              reference="RFC 7468 (PEM), RFC 5208 (PKCS#8), OpenSSH PROTOCOL.key, RFC 4880"),
     Detector("putty-private-key", "private-key", "PuTTY private key file",
              re.compile(r"(?P<s>PuTTY-User-Key-File-[23]: [\w\-]+\s*\n(?:.*\n){0,60}?Private-Lines: \d+\n"
-                        r"(?:[A-Za-z0-9+/=]+\n){2,})"),
+                        r"(?:[A-Za-z0-9+/=]+\n)+)"),  # ed25519 keys: one private line
              keywords=("putty-user-key-file",), kind=Kind.PRIVATE_KEY, multiline=True,
              anchor="PuTTY-User-Key-File-"),
     Detector("jwt", "jwt", "JSON Web Token",

@@ -35,6 +35,9 @@ _XML = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]{0,60})(?:\s[^<>]{0,200})?>(?P<val>
 # PHP constants: define('DB_PASSWORD', 'value') (WordPress, Joomla, many PHP apps)
 _DEFINE = re.compile(r"\bdefine\s*\(\s*(['\"])(?P<key>[A-Za-z_][A-Za-z0-9_]*)\1\s*,\s*"
                      r"(?P<val>'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")\s*\)")
+_ENV_DEFAULT = re.compile(
+    r"\b(?:env|getenv|environ\.get|ENV\.fetch|env\.str)\s*\(\s*(['\"])"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\1\s*,\s*(?:default\s*=\s*)?(?P<val>'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")\s*\)")
 # Key/value attribute pairs: .NET <add key="SmtpPassword" value="..."/>, Spring/Ant
 # <property name="password" value="..."/>
 _KV_ATTR = re.compile(r"\b(?:key|name)\s*=\s*\"(?P<key>[^\"]{1,80})\"\s+value\s*=\s*"
@@ -48,7 +51,12 @@ _CODE_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:
 CODE_EXT = frozenset({"py", "js", "jsx", "ts", "tsx", "mjs", "cjs", "go", "java", "kt", "kts",
                       "scala", "rb", "php", "cs", "rs", "swift", "c", "cc", "cpp", "h", "hpp",
                       "m", "groovy", "gradle", "dart", "lua", "pl", "r", "vue", "svelte", "ex",
-                      "exs", "erl", "clj", "fs", "vb", "ps1", "psm1", "sql", "ipynb"})
+                      "exs", "erl", "clj", "fs", "vb", "ps1", "psm1", "sql", "ipynb",
+                      # type stubs and Cython (``token: tuple[int, str]`` is an annotation),
+                      # grammars (``TOKEN: /regex/``)
+                      "pyi", "pyx", "pxd", "lark", "g4",
+                      # Perl modules, Vim script, Emacs Lisp, Tcl
+                      "pm", "vim", "el", "tcl"})
 DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html", "htm", "tex", "org", "rdoc",
                      "csv", "tsv", "svg", "css", "scss", "less", "map", "lock", "sum", "log"})
 DOC_NAMES = ("readme", "changelog", "changes", "history", "license", "copying", "notice",
@@ -230,8 +238,8 @@ def scan_line(text: str, start: int, end: int, context: str,
                 out.append(GenericHit(kname.group("key"), _clean(value), start, "deploy", conf))
         return out
     for m in _ASSIGN.finditer(line):
-        if m.group("op") in ("==", "!="):
-            continue
+        if m.group("op") in ("==", "!=") or m.group("val").startswith(":"):
+            continue  # a comparison, or a C++/Ruby scope (stop_token::_Stop_state_ref)
         key = m.group("key").rsplit(".", 1)[-1]
         if not is_secret_key(key) or (hcl and not m.group("val").startswith('"')):
             continue
@@ -239,6 +247,16 @@ def scan_line(text: str, start: int, end: int, context: str,
         conf = judge(key, m.group("val"), ctx, passwords)
         if conf:
             out.append(GenericHit(key, _clean(m.group("val")), start, ctx, conf))
+    if not out and "(" in line:
+        # a literal fallback of an environment read: env('DB_PASSWORD', 'x') (Laravel),
+        # os.environ.get('SECRET_KEY', 'x'), os.getenv, ENV.fetch: used whenever the variable
+        # is unset
+        for e in _ENV_DEFAULT.finditer(line):
+            name = e.group("name")
+            if is_secret_key(name):
+                conf = judge(name, e.group("val"), context if context == "appconfig" else "code")
+                if conf:
+                    out.append(GenericHit(name, _clean(e.group("val")), start, context, conf))
     if not out and "define" in line:
         for d in _DEFINE.finditer(line):
             conf = judge_constant(d.group("key"), d.group("val"), context)

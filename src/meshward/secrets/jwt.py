@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +13,9 @@ from typing import Any
 from meshward.secrets.validate import b64decode_loose
 
 HMAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
+# Keys that documentation signs its example tokens with (jwt.io's default, PyJWT's README...).
+EXAMPLE_KEYS = ("secret", "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret",
+                "secret-key", "secretkey", "mysecret", "my-secret", "my_secret", "key", "")
 
 
 @dataclass
@@ -19,6 +25,18 @@ class JwtVerdict:
     notes: list[str] = field(default_factory=list)
     severity: str = "medium"  # a committed token is at least a leaked credential
     example: bool = False  # a documentation example (jwt.io), not a leak
+    known_key: str | None = None  # signed with a well-known example key: anyone can forge
+
+
+def known_hmac_key(parts: list[str], alg: str) -> str | None:
+    """The well-known example key that signs this HS* token, if any."""
+    digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}[alg]
+    signing_input = f"{parts[0]}.{parts[1]}".encode()
+    for key in EXAMPLE_KEYS:
+        mac = hmac.new(key.encode(), signing_input, digest).digest()
+        if hmac.compare_digest(base64.urlsafe_b64encode(mac).rstrip(b"=").decode(), parts[2]):
+            return key
+    return None
 
 
 def _part(text: str) -> dict[str, Any] | None:
@@ -56,7 +74,14 @@ def judge(token: str, max_lifetime_hours: int = 24, now: dt.datetime | None = No
         v.notes.append("alg none: the token is not signed and any recipient that accepts it can be forged")
         v.severity = _raise(v.severity, "critical")
     elif alg in HMAC_ALGS:
-        v.notes.append(f"{alg}: a shared HMAC secret signs it, so every verifier can also mint tokens")
+        v.known_key = known_hmac_key(parts, alg)
+        if v.known_key is not None:
+            v.notes.append(f"{alg} signed with the well-known key '{v.known_key}': anyone can "
+                           "mint tokens a verifier using that key accepts")
+            v.severity = _raise(v.severity, "critical")
+        else:
+            v.notes.append(f"{alg}: a shared HMAC secret signs it, so every verifier can also "
+                           "mint tokens")
     exp = claims.get("exp")
     iat = claims.get("iat") if claims.get("iat") is not None else claims.get("nbf")
     if not isinstance(exp, (int, float)):

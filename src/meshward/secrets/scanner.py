@@ -12,6 +12,7 @@ from meshward.errors import InputError
 from meshward.findings.finding import Confidence, ResourceRef
 from meshward.secrets import deploy
 from meshward.secrets.catalog import DETECTORS, GENERIC, keyword_index
+from meshward.secrets.docstrings import docstring_lines
 from meshward.secrets.files import selector
 from meshward.secrets.filters import PUBLIC_VALUES, is_test_path
 from meshward.secrets.formats_keys import openssh_encrypted, url_ok
@@ -76,6 +77,10 @@ def scan_text(path: str, text: str, opts: Options = Options(),
     if found and PUBLIC_VALUES:
         found = [m for m in found if m.value not in PUBLIC_VALUES]
     found = [m for m in found if m.kind is not Kind.GENERIC or not invalid_known(m.value)]
+    if context in ("code", "appconfig") and path.endswith(".py") and any(m.kind is Kind.GENERIC for m in found):
+        docs = docstring_lines(text)
+        found = [m for m in found if m.kind is not Kind.GENERIC
+                 or not any(a <= m.line <= b for a, b in docs)]
     spans: list[deploy.Span] = []
     is_yaml = path.lower().endswith(_YAML_EXT) and "#" not in path
     has_secret = is_yaml and "Secret" in text and deploy.has_secret_kind(text)
@@ -121,8 +126,9 @@ def _run(i: int, path: str, text: str, start: int, end: int, line_no: int,
         match = Match(det.id, det.family, det.kind, det.title, path, line_no, value, det.confidence)
         if det.kind is Kind.JWT:
             verdict = judge_jwt(value, opts.jwt_max_lifetime_hours)
-            if verdict is None or verdict.example:
-                continue
+            if verdict is None or verdict.example or (verdict.known_key is not None
+                                                      and file_context(path) == "docs"):
+                continue  # an example token, or one signed with an example key in docs
             match.notes, match.severity = verdict.notes, verdict.severity
         elif det.kind is Kind.URL and det.id == "basic-auth-url" and not url_ok(m.group(0), value):
             continue
@@ -150,8 +156,9 @@ def scan_binary(path: str, data: bytes) -> TextResult | None:
                                             f.line, f.value, Confidence.HIGH, key=f.key,
                                             context="file"))
         except ValueError as exc:
-            result.errors.append(InputError(path, 0, f"cannot read {det.title}: {exc}",
-                                            "check that the file is a complete SQLite database"))
+            hint = ("check that the file is a complete SQLite database" if path.endswith(".db")
+                    else "check that the file is complete; the rest of the tree was scanned")
+            result.errors.append(InputError(path, 0, f"cannot read {det.title}: {exc}", hint))
     return result
 
 
