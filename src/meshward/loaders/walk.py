@@ -228,7 +228,11 @@ def _start_renders(plan: kustomize.Plan, pool: ThreadPoolExecutor) -> _Renders |
     if not plan.roots or kustomize.kustomize_command() is None:
         return None
     out = _Renders()
-    for folder, files in sorted(plan.roots.items()):
+    # The largest trees (most kustomization folders, then most files) start first, so that on
+    # few cores a long render does not start last and run alone; results are read in plan order.
+    largest_first = sorted(plan.roots.items(),
+                           key=lambda item: (-len(plan.folders[item[0]]), -len(item[1]), item[0]))
+    for folder, files in largest_first:
         key = out.keys[folder] = kustomize.render_key(folder, plan.folders[folder], files, plan.real)
         if key not in out.outputs:  # identical trees render identically: render once
             out.outputs[key] = pool.submit(kustomize.render, folder)
