@@ -20,7 +20,7 @@ from meshward.errors import InputError, UsageError
 from meshward.findings.finding import Finding
 from meshward.findings.suppress import IGNORE_ANNOTATION, Suppressor
 from meshward.loaders.kubernetes import build_workload
-from meshward.loaders.walk import load_tree
+from meshward.loaders.walk import load_tree, remember_files
 from meshward.model.cloud_services import build_cloud_services
 from meshward.model.edges import build_graph
 from meshward.model.graph import ServiceGraph
@@ -53,6 +53,7 @@ def load_inventory(paths: Iterable[Path], config: Config, aws: AwsOptions | None
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder", "give a folder or file to scan")
         tree = load_tree(path, config.exclude)
+        remember_files(inv, path, config.exclude, tree.files)
         inv.objects.extend(tree.objects)
         inv.compose_files.extend(tree.compose_files)
         inv.dockerfiles.extend(tree.dockerfiles)

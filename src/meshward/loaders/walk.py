@@ -12,6 +12,7 @@ from pathlib import Path
 import pathspec
 
 from meshward import progress
+from meshward.cache import once
 from meshward.errors import InputError
 from meshward.loaders import compose, dockerfile, kubernetes, kustomize, terraform_detect
 from meshward.loaders.interface import LoadResult, SourceFile
@@ -34,6 +35,7 @@ _TEMPLATE = re.compile(r"\{\{-?\s*(?:[.$]|[a-zA-Z_]+\b|/\*)")
 class TreeLoad(LoadResult):
     files_read: int = 0
     text_files: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # every file walked (iter_files)
     cloud_resources: list[CloudResource] = field(default_factory=list)
 
 
@@ -89,6 +91,21 @@ def iter_files(root: Path, exclude: list[str], errors: list[InputError]) -> list
     return found
 
 
+def _files_key(root: Path, exclude: list[str]) -> str:
+    return "\0".join(["walked-files", str(root), *exclude])
+
+
+def remember_files(owner: object, root: Path, exclude: list[str], files: list[Path]) -> None:
+    """Keep a walk of ``root`` for ``owner`` (the scan's inventory), for :func:`tree_files`."""
+    once(owner, _files_key(root, exclude), lambda: list(files))
+
+
+def tree_files(owner: object, root: Path, exclude: list[str]) -> list[Path]:
+    """:func:`iter_files` of ``root`` (walk errors are the loader's to report), walked once per
+    ``owner``: checks that read the tree again reuse the loader's walk."""
+    return once(owner, _files_key(root, exclude), lambda: iter_files(root, exclude, []))
+
+
 def _read(path: Path, shown: str, errors: list[InputError], strict: bool) -> str | None:
     try:
         size = path.stat().st_size
@@ -118,7 +135,7 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
     """Read every deployment file under ``root`` into one :class:`TreeLoad`."""
     out = TreeLoad()
     base = root if root.is_dir() else root.parent
-    files = iter_files(root, exclude or [], out.errors)
+    files = out.files = iter_files(root, exclude or [], out.errors)
 
     resolved_base = base.resolve()
 
