@@ -131,8 +131,12 @@ def _read(path: Path, shown: str, errors: list[InputError], strict: bool) -> str
     return text
 
 
-def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
-    """Read every deployment file under ``root`` into one :class:`TreeLoad`."""
+def load_tree(root: Path, exclude: list[str] | None = None,
+              meanwhile: Callable[[], object] | None = None) -> TreeLoad:
+    """Read every deployment file under ``root`` into one :class:`TreeLoad`.
+
+    ``meanwhile`` (work of the caller's that needs no inventory) runs while kustomize renders,
+    after the plain files are parsed; it runs in every case."""
     out = TreeLoad()
     base = root if root.is_dir() else root.parent
     files = out.files = iter_files(root, exclude or [], out.errors)
@@ -153,6 +157,8 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         renders = _start_renders(plan, pool)
         tf_sources, plans = _load_files(files, plan, shown, out)
+        if meanwhile is not None:
+            meanwhile()
         _render_kustomizations(plan, renders, shown, out)
     if tf_sources or plans:
         from meshward.loaders import terraform_plan  # the HCL parser loads only when needed
