@@ -37,7 +37,7 @@ from typing import Any
 
 from meshward.checks.context import ScanContext
 from meshward.findings.finding import ResourceRef
-from meshward.loaders.walk import iter_files
+from meshward.loaders.walk import tree_files
 from meshward.loaders.yamlsrc import ParseError, iter_yaml_documents
 from meshward.model.kubernetes import K8sObject
 from meshward.model.source import Location, YMap, as_map, as_seq
@@ -317,7 +317,7 @@ def _connaisseur_configs(ctx: ScanContext) -> Iterator[tuple[str, int, YMap]]:
     for raw in ctx.inventory.roots or [ctx.inventory.root]:
         root = Path(raw)
         base = root if root.is_dir() else root.parent
-        for path in iter_files(root, ctx.config.exclude, []):
+        for path in tree_files(ctx.inventory, root, ctx.config.exclude):
             if path.suffix.lower() not in (".yaml", ".yml"):
                 continue
             try:

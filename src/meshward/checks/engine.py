@@ -7,10 +7,13 @@ from collections.abc import Iterable, Sequence
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule, all_rules
 from meshward.errors import InputError
-from meshward.findings.finding import Finding, Mode
+from meshward.findings.finding import Finding, Mode, fingerprint_of
 
 
-def finding_from_hit(rule: Rule, hit: Hit) -> Finding:
+def finding_from_hit(rule: Rule, hit: Hit, fingerprint: str | None = None) -> Finding:
+    """The finding of ``hit``; ``fingerprint`` when the caller computed it already."""
+    if fingerprint is None:
+        fingerprint = hit_fingerprint(rule, hit)
     return Finding(
         rule_id=rule.id,
         title=rule.title,
@@ -26,7 +29,14 @@ def finding_from_hit(rule: Rule, hit: Hit) -> Finding:
         key=hit.key,
         extra=hit.extra,
         mode=rule.mode,
-    ).with_fingerprint()
+        fingerprint=fingerprint,
+    )
+
+
+def hit_fingerprint(rule: Rule, hit: Hit) -> str:
+    """The fingerprint its finding will have (one hash, no copy of the finding)."""
+    return fingerprint_of(rule.id, hit.location.path, hit.resource, hit.service, hit.key,
+                          hit.evidence)
 
 
 def static_rules() -> list[Rule]:
@@ -54,11 +64,11 @@ def run_rules(ctx: ScanContext, chosen: Sequence[Rule]) -> tuple[list[Finding], 
     for r in chosen:
         try:
             for hit in r.check(ctx):
-                f = finding_from_hit(r, hit)
-                if f.fingerprint in seen:
+                fingerprint = hit_fingerprint(r, hit)
+                if fingerprint in seen:
                     continue
-                seen.add(f.fingerprint)
-                findings.append(f)
+                seen.add(fingerprint)
+                findings.append(finding_from_hit(r, hit, fingerprint))
         except Exception as exc:  # one broken rule must not lose the others
             errors.append(InputError("<meshward>", 0,
                                      f"rule {r.id} failed: {type(exc).__name__}: {exc}",

@@ -112,11 +112,17 @@ def compute_fingerprint(f: Finding) -> str:
     (a container name, a port, an environment variable). Without a resource the
     evidence stands in for it.
     """
+    return fingerprint_of(f.rule_id, f.location.path, f.resource, f.service, f.key, f.evidence)
+
+
+def fingerprint_of(rule_id: str, path: str, resource: ResourceRef | None, service: str | None,
+                   key: str, evidence: str) -> str:
+    """:func:`compute_fingerprint` from the parts, before the finding is built."""
     parts = [
-        f.rule_id,
-        f.location.path,
-        str(f.resource) if f.resource else "",
-        f.service or "",
-        f.key or ("" if f.resource else f.evidence),
+        rule_id,
+        path,
+        str(resource) if resource else "",
+        service or "",
+        key or ("" if resource else evidence),
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pathspec
 
 from meshward import progress
+from meshward.cache import once
 from meshward.errors import InputError
 from meshward.loaders import compose, dockerfile, kubernetes, kustomize, terraform_detect
 from meshward.loaders.interface import LoadResult, SourceFile
@@ -34,6 +35,7 @@ _TEMPLATE = re.compile(r"\{\{-?\s*(?:[.$]|[a-zA-Z_]+\b|/\*)")
 class TreeLoad(LoadResult):
     files_read: int = 0
     text_files: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # every file walked (iter_files)
     cloud_resources: list[CloudResource] = field(default_factory=list)
 
 
@@ -89,6 +91,21 @@ def iter_files(root: Path, exclude: list[str], errors: list[InputError]) -> list
     return found
 
 
+def _files_key(root: Path, exclude: list[str]) -> str:
+    return "\0".join(["walked-files", str(root), *exclude])
+
+
+def remember_files(owner: object, root: Path, exclude: list[str], files: list[Path]) -> None:
+    """Keep a walk of ``root`` for ``owner`` (the scan's inventory), for :func:`tree_files`."""
+    once(owner, _files_key(root, exclude), lambda: list(files))
+
+
+def tree_files(owner: object, root: Path, exclude: list[str]) -> list[Path]:
+    """:func:`iter_files` of ``root`` (walk errors are the loader's to report), walked once per
+    ``owner``: checks that read the tree again reuse the loader's walk."""
+    return once(owner, _files_key(root, exclude), lambda: iter_files(root, exclude, []))
+
+
 def _read(path: Path, shown: str, errors: list[InputError], strict: bool) -> str | None:
     try:
         size = path.stat().st_size
@@ -114,11 +131,15 @@ def _read(path: Path, shown: str, errors: list[InputError], strict: bool) -> str
     return text
 
 
-def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
-    """Read every deployment file under ``root`` into one :class:`TreeLoad`."""
+def load_tree(root: Path, exclude: list[str] | None = None,
+              meanwhile: Callable[[], object] | None = None) -> TreeLoad:
+    """Read every deployment file under ``root`` into one :class:`TreeLoad`.
+
+    ``meanwhile`` (work of the caller's that needs no inventory) runs while kustomize renders,
+    after the plain files are parsed; it runs in every case."""
     out = TreeLoad()
     base = root if root.is_dir() else root.parent
-    files = iter_files(root, exclude or [], out.errors)
+    files = out.files = iter_files(root, exclude or [], out.errors)
 
     resolved_base = base.resolve()
 
@@ -136,6 +157,8 @@ def load_tree(root: Path, exclude: list[str] | None = None) -> TreeLoad:
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         renders = _start_renders(plan, pool)
         tf_sources, plans = _load_files(files, plan, shown, out)
+        if meanwhile is not None:
+            meanwhile()
         _render_kustomizations(plan, renders, shown, out)
     if tf_sources or plans:
         from meshward.loaders import terraform_plan  # the HCL parser loads only when needed
@@ -228,7 +251,11 @@ def _start_renders(plan: kustomize.Plan, pool: ThreadPoolExecutor) -> _Renders |
     if not plan.roots or kustomize.kustomize_command() is None:
         return None
     out = _Renders()
-    for folder, files in sorted(plan.roots.items()):
+    # The largest trees (most kustomization folders, then most files) start first, so that on
+    # few cores a long render does not start last and run alone; results are read in plan order.
+    largest_first = sorted(plan.roots.items(),
+                           key=lambda item: (-len(plan.folders[item[0]]), -len(item[1]), item[0]))
+    for folder, files in largest_first:
         key = out.keys[folder] = kustomize.render_key(folder, plan.folders[folder], files, plan.real)
         if key not in out.outputs:  # identical trees render identically: render once
             out.outputs[key] = pool.submit(kustomize.render, folder)

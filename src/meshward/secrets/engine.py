@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import pathspec
@@ -188,6 +186,9 @@ def scan_paths(paths: Iterable[Path], opts: Options = Options(),  # noqa: B008
     if workers <= 1 or total < INLINE_BYTES or len(chunks) < 2:
         parts = [_scan_chunk([(s, f) for s, f, _ in files], opts)]
     else:
+        from concurrent.futures import ProcessPoolExecutor  # only for trees worth the workers
+        from multiprocessing import get_context
+
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             parts = list(pool.map(_scan_chunk, chunks, [opts] * len(chunks)))
     for matches, errs, scanned, skip, nbytes in parts:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from meshward.checks.context import ScanContext
-from meshward.loaders.walk import iter_files
+from meshward.loaders.walk import tree_files
 from meshward.vuln.join import Collected, collect, find_lockfiles, read_document
 from meshward.vuln.model import Document
 from meshward.zerotrust.cache import once
@@ -32,7 +32,7 @@ def _documents(ctx: ScanContext, out: Collected) -> list[Document]:
     for raw in ctx.inventory.roots or [ctx.inventory.root]:
         root = Path(raw)
         base = root if root.is_dir() else root.parent
-        for path in iter_files(root, ctx.config.exclude, []):
+        for path in tree_files(ctx.inventory, root, ctx.config.exclude):
             if path.suffix.lower() != ".json" or not _sniff(path):
                 continue
             try:

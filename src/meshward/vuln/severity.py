@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cvss
-
 from meshward.findings.finding import Severity
 
 # Words used by Trivy (UNKNOWN/LOW/MEDIUM/HIGH/CRITICAL), Grype (Negligible...Critical),
@@ -68,6 +66,8 @@ def from_score(score: float, source: str = "", vector: str = "") -> Rating:
 @lru_cache(maxsize=8192)
 def from_vector(vector: str) -> Rating | None:
     """Base score of a CVSS vector; ``None`` when it does not parse."""
+    import cvss  # loads on the first vector rated, not at start-up
+
     text = vector.strip()
     try:
         if text.startswith("CVSS:4."):

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache, total_ordering
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import semver
-from debian.debian_support import Version as DebVersion
-from packaging.version import InvalidVersion
-from packaging.version import Version as Pep440Version
+if TYPE_CHECKING:  # the version libraries load on the first version compared, not at start-up
+    import semver
+    from debian.debian_support import Version as DebVersion
+    from packaging.version import Version as Pep440Version
 
 
 class Comparable(Protocol):
@@ -58,6 +58,8 @@ _SEMVER_LOOSE = re.compile(r"^[v=\s]*")
 
 
 def parse_semver(text: str) -> _SemverKey | None:
+    import semver
+
     cleaned = _SEMVER_LOOSE.sub("", text.strip())
     try:
         return _SemverKey(semver.Version.parse(cleaned))
@@ -86,6 +88,8 @@ _DPKG_VALID = re.compile(r"^(?:\d+:)?[0-9][A-Za-z0-9.+~:-]*$")
 
 
 def parse_dpkg(text: str) -> _DebKey | None:
+    from debian.debian_support import Version as DebVersion
+
     text = text.strip()
     if not _DPKG_VALID.match(text):
         return None
@@ -144,6 +148,9 @@ class _PepKey:
 
 
 def parse_pep440(text: str) -> _PepKey | None:
+    from packaging.version import InvalidVersion
+    from packaging.version import Version as Pep440Version
+
     try:
         return _PepKey(Pep440Version(text.strip()))
     except InvalidVersion:
