@@ -265,6 +265,8 @@ def test_no_policy_names_every_service_it_leaves_unverified(tmp_path: Path) -> N
     assert f.message.startswith("3 Kubernetes workload(s) of 3 service(s) in the scanned files")
     assert dict(f.extra) == {"services": "api,db,web", "workloads": "3"}
     assert (f.location.path, f.location.line) == ("pods.yaml", 1)
+    # fleet-wide: no arbitrary workload or service stands for the fleet
+    assert (f.resource, f.service, f.key) == (None, None, "fleet")
 
 
 def test_uncovered_image_is_data() -> None:

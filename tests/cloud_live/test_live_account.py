@@ -497,3 +497,26 @@ def test_docs_list_exactly_the_calls() -> None:
     assert "sts:GetCallerIdentity" not in actions()
     assert not [a for a in actions() if not a.split(":")[1].startswith(("Describe", "List",
                                                                           "Get", "GET"))]
+
+
+def test_literal_secret_reported_once_live_and_in_terraform(
+        seeded: tuple[dict[str, str], AwsLoad, dict[str, Any], int],
+        tmp_path: Path) -> None:
+    """The same Stripe key, live (Lambda configuration) and in the Terraform twin: the live
+    value only MWC31 can see; the Terraform one the secrets engine sees too (MW901 at line
+    539), and it is reported once, by MWC31 at that line, with resource and service."""
+    twin = Path(__file__).parent / "twin"
+    out = tmp_path / "scan.json"
+    code = main(["scan", str(twin), "--aws", "--select", "MWC31", "--select", "MW90*",
+                 "-f", "json", "-o", str(out)])
+    report = json.loads(out.read_text())
+    assert code == 1 and report["errors"] == []
+    got = sorted((f["rule_id"], f["location"]["path"], f["location"]["line"],
+                  f["resource"]["kind"], f["resource"]["name"], f["service"])
+                 for f in report["findings"])
+    assert got == [
+        ("MWC31", f"aws://{REGION}/lambda/function/bad-literal-key", 0,
+         "aws_lambda_function", "bad-literal-key", "bad-literal-key"),
+        ("MWC31", "main.tf", 539, "aws_lambda_function", "bad-literal-key", "bad-literal-key"),
+    ]
+    assert seed.STRIPE_KEY not in json.dumps(report)

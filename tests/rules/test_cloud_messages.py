@@ -41,7 +41,8 @@ def test_literal_secret_is_mwc31_only_a_reference_is_mwc32(tmp_path: Path) -> No
         '  environment {\n    variables = {\n'
         '      STRIPE_KEY = "sk_live_51HxQmZ2eZvKYlo2C8pYq3vN6b0T"\n'
         '      API_TOKEN  = var.token\n    }\n  }\n}\n'), "MWC31", "MWC32")
-    assert [(r, line) for r, line, _ in got] == [("MWC31", 4), ("MWC32", 4)]
+    # MWC31 at the value's own line (the engine's twin), MWC32 at the environment block
+    assert [(r, line) for r, line, _ in got] == [("MWC31", 6), ("MWC32", 4)]
     assert "STRIPE_KEY holds a literal Stripe live secret key" in got[0][2]
     assert "API_TOKEN is set in clear from var.token" in got[1][2]
 

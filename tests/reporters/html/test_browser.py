@@ -70,9 +70,9 @@ def test_click_on_a_node_shows_its_card(shop_html: Path, tmp_path_factory: pytes
         nodes = page.eval("meshwardGraph.nodes('.svc').map(function(n){return n.id()})")
         assert set(nodes) == SHOP_SERVICES
         groups = page.eval("meshwardGraph.nodes('.env').map(function(n){return n.data('label')})")
-        assert groups == ["compose compose/docker-compose.yml + namespace shop",
-                          "compose compose/docker-compose.yml + namespace shop + 1 more place",
-                          "terraform cloud"]
+        # one environment per box: services also run by compose (and payments in the cloud)
+        # sit in their namespace's box; the card lists every place
+        assert groups == ["namespace shop", "terraform cloud"]
         assert page.eval("meshwardGraph.nodes('.public').map(function(n){return n.id()}).sort()"
                          ) == ["payments", "shop-payments", "web"]
         # A node port is a dashed blue ring, never the critical fill's purple; both in the legend.
@@ -95,6 +95,8 @@ def test_click_on_a_node_shows_its_card(shop_html: Path, tmp_path_factory: pytes
                       timeout=10)
         card = page.eval("document.getElementById('card').innerText")
         assert card.startswith("orders")
+        assert "Deployment orders in namespace shop" in card
+        assert "ComposeService orders in compose compose/docker-compose.yml" in card
         for label in ("runs in", "images", "ports", "identity", "owner", "secrets", "callers",
                       "callees", "findings"):
             assert f"{label}\n" in card or f"{label}\t" in card, (label, card)

@@ -135,11 +135,15 @@ def test_group_labels() -> None:
     def dep(env: str, scope: str) -> Deployment:
         return Deployment(env, scope, "Deployment", "x", Location("f.yaml", 1))
 
-    assert group_label(Service("a", deployments=[dep("kubernetes", "shop"),
-                                                 dep("compose", "c/docker-compose.yml")])) == (
-        "compose c/docker-compose.yml + namespace shop")
-    assert group_label(Service("a", deployments=[dep("aws", "123456789012")])) == (
+    # one environment per box: the namespace wins over compose and cloud, cloud over compose
+    assert group_label(Service("a", deployments=[dep("compose", "c/docker-compose.yml"),
+                                                 dep("kubernetes", "shop"),
+                                                 dep("aws", "123456789012")])) == "namespace shop"
+    assert group_label(Service("a", deployments=[dep("compose", "c/docker-compose.yml"),
+                                                 dep("aws", "123456789012")])) == (
         "aws account 123456789012")
-    many = Service("a", deployments=[dep("kubernetes", f"ns{i}") for i in range(5)])
-    assert group_label(many) == "namespace ns0 + namespace ns1 + 3 more places"
+    assert group_label(Service("a", deployments=[dep("compose", "c/docker-compose.yml")])) == (
+        "compose c/docker-compose.yml")
+    many = Service("a", deployments=[dep("kubernetes", f"ns{i}") for i in (3, 0, 4, 1, 2)])
+    assert group_label(many) == "namespace ns0"
     assert group_label(Service("a")) == "not deployed"

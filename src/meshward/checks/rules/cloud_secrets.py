@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from meshward.cache import once
 from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, rule
 from meshward.checks.rules.cloud_common import (
@@ -22,6 +24,7 @@ from meshward.checks.rules.cloud_common import (
 from meshward.findings.finding import Confidence, Severity
 from meshward.model.cloud import CloudResource, is_unknown
 from meshward.model.source import Location
+from meshward.secrets.model import Match
 
 SECRET_READS = ("secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters",
                 "ssm:GetParametersByPath", "kms:Decrypt")
@@ -104,7 +107,13 @@ def _literal_matches(name: str, value: Any) -> list[Any]:
         "are stored in clear in Terraform state, plans, the console and DescribeTaskDefinition "
         "answers: anyone with read access to the account or the state file sees them. Values "
         "are judged by meshward's secrets engine (known token formats, secret-named variables "
-        "with real-looking values); findings show only a redacted prefix."
+        "with real-looking values); findings show only a redacted prefix. A value the "
+        "secrets engine also finds in the file the resource was read from (a Terraform file, "
+        "a plan JSON) is reported once, by this rule, at the engine's exact line and with the "
+        "resource and service the engine cannot know; its MW901-MW906 finding is dropped. "
+        "Values only the cloud model sees (a live account, a value built by a function) are "
+        "this rule's alone; secrets outside cloud resources or in git history stay the "
+        "engine's."
     ),
     remediation=(
         "Store the value in Secrets Manager or SSM Parameter Store and reference it: ECS "
@@ -117,23 +126,81 @@ def _literal_matches(name: str, value: Any) -> list[Any]:
                   '  valueFrom = aws_secretsmanager_secret.db.arn }]'),
 )
 def literal_secrets(ctx: ScanContext) -> Iterator[Hit]:
+    twins = engine_twins(ctx)
+    for i, lit in enumerate(_literals(ctx)):
+        twin = twins.get(i)
+        # the engine saw the same value in the same file: report it once, here, at its line
+        where = Location(twin.path, twin.line) if twin is not None else lit.where
+        yield hit(ctx, lit.res, lit.message, where, lit.evidence, key=lit.key,
+                  confidence=lit.confidence)
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    res: CloudResource
+    message: str
+    where: Location
+    evidence: str
+    key: str
+    confidence: Confidence
+    digest: str
+
+
+def _literals(ctx: ScanContext) -> list[_Literal]:
+    """Every literal secret MWC31 reports, before it is placed."""
     from meshward.secrets.scanner import scan_text
 
-    for res, what, name, value, where in _env_sources(ctx):
-        for m in _literal_matches(name, value):
-            yield hit(ctx, res, f"{res.ref} {what}: {name} holds a literal {m.title} "
-                      f"({m.redacted})", where, f"{name}={m.redacted}",
-                      key=f"{res.ref}:{name}:{m.digest}",
-                      confidence=m.confidence)
-    for res in resources(ctx, "aws_instance", "aws_launch_template", "aws_launch_configuration"):
-        for attr in ("user_data", "user_data_base64"):
-            text = _user_data_text(res.get(attr))
-            if not text:
-                continue
-            for m in scan_text("user_data.sh", text).matches:
-                yield hit(ctx, res, f"{res.ref} {attr} line {m.line} holds a literal {m.title} "
-                          f"({m.redacted})", res.at(attr), f"{m.key or 'value'}={m.redacted}",
-                          key=f"{res.ref}:{attr}:{m.digest}", confidence=m.confidence)
+    def build() -> list[_Literal]:
+        out: list[_Literal] = []
+        for res, what, name, value, where in _env_sources(ctx):
+            for m in _literal_matches(name, value):
+                out.append(_Literal(res, f"{res.ref} {what}: {name} holds a literal {m.title} "
+                                    f"({m.redacted})", where, f"{name}={m.redacted}",
+                                    f"{res.ref}:{name}:{m.digest}", m.confidence, m.digest))
+        for res in resources(ctx, "aws_instance", "aws_launch_template",
+                             "aws_launch_configuration"):
+            for attr in ("user_data", "user_data_base64"):
+                text = _user_data_text(res.get(attr))
+                if not text:
+                    continue
+                for m in scan_text("user_data.sh", text).matches:
+                    out.append(_Literal(res, f"{res.ref} {attr} line {m.line} holds a literal "
+                                        f"{m.title} ({m.redacted})", res.at(attr),
+                                        f"{m.key or 'value'}={m.redacted}",
+                                        f"{res.ref}:{attr}:{m.digest}", m.confidence, m.digest))
+        return out
+
+    return once(ctx, "cloud.literal-secrets", build)
+
+
+def engine_twins(ctx: ScanContext) -> dict[int, Match]:
+    """``index in _literals -> secrets-engine match`` of the same value in the file the resource
+    was read from (a Terraform file, a plan JSON in the tree): the engine's MW901-MW906 finding
+    for it is dropped and MWC31 reports it at the engine's exact line, with the resource and
+    service the engine cannot know. Values only the cloud model sees (live AWS, values built
+    by Terraform functions) have no twin. The nearest match at or after the resource's first
+    line is the twin, so one value in two resources of one file pairs with each occurrence."""
+
+    def build() -> dict[int, Match]:
+        from meshward.checks.rules.secrets import engine_matches
+
+        by_place: dict[tuple[str, str], list[Match]] = {}
+        for m in engine_matches(ctx):
+            if not m.commit:  # a value in git history is the engine's alone
+                by_place.setdefault((m.path, m.digest), []).append(m)
+        twins: dict[int, Match] = {}
+        taken: set[int] = set()
+        for i, lit in enumerate(_literals(ctx)):
+            start = lit.res.location.line
+            near = [m for m in by_place.get((lit.res.location.path, lit.digest), [])
+                    if m.line >= start and id(m) not in taken]
+            if near:
+                twin = min(near, key=lambda m: m.line)
+                twins[i] = twin
+                taken.add(id(twin))
+        return twins
+
+    return once(ctx, "cloud.literal-secrets.twins", build)
 
 
 _BASE64 = re.compile(r"^[A-Za-z0-9+/\s]+={0,2}\s*$")

@@ -71,7 +71,9 @@ def no_log_collector(ctx: ScanContext) -> Iterator[Hit]:
     count = len(ctx.inventory.workloads)
     yield Hit(f"{count} Kubernetes workloads and no log shipper (Fluent Bit, Promtail, Vector, "
               "OpenTelemetry Collector...) in the scanned tree", first.obj.location,
-              ResourceRef("Fleet", "kubernetes"), None, f"{count} workloads", key="fleet")
+              ResourceRef("Fleet", "kubernetes"), None, f"{count} workloads", key="fleet",
+              extra=(("services", ",".join(sorted({s for w in ctx.inventory.workloads
+                                                   if (s := ctx.inventory.service_name_of(w))}))),))
 
 
 @rule(

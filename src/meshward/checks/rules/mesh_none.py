@@ -70,10 +70,10 @@ def no_mesh(ctx: ScanContext) -> Iterator[Hit]:
         return
     services = sorted({s for e in internal for s in (e.source, e.target)})
     first = internal[0]
-    svc = ctx.graph.services.get(first.source)
-    ref = svc.workloads[0].ref if svc and svc.workloads else (
-        svc.compose_services[0].ref if svc and svc.compose_services else None)
+    # about the whole fleet, not one service: no resource or service of its own; located at the
+    # first unauthenticated connection found, every service on such a connection listed as data
     yield Hit(f"no service mesh and no application mTLS found: {len(internal)} service-to-service "
               f"connection(s) between {len(services)} services authenticate no caller (e.g. "
-              f"{first.source} -> {first.target})", first.location, ref, None,
-              "no mesh, no client certificates", key="fleet")
+              f"{first.source} -> {first.target})", first.location, None, None,
+              "no mesh, no client certificates", key="fleet",
+              extra=(("services", ",".join(services)), ("connections", str(len(internal)))))

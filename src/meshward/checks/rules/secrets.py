@@ -16,6 +16,7 @@ from meshward.checks.context import ScanContext
 from meshward.checks.registry import Hit, Rule, rule
 from meshward.findings.finding import Confidence, Severity
 from meshward.model.kubernetes import K8sObject
+from meshward.secrets.model import Match
 
 _HC = ("SEC-HARDCODED",)
 _REFS = ("https://owasp.org/www-community/vulnerabilities/Use_of_hard-coded_password",
@@ -36,15 +37,22 @@ def _engine(ctx: ScanContext) -> object:
     return once(ctx, "secrets.engine", run)
 
 
-def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
+def engine_matches(ctx: ScanContext) -> list[Match]:
+    """Every match of the engine's one run over the scanned tree."""
     from meshward.secrets.engine import SecretsResult
-    from meshward.secrets.report import hit_of
 
     result = _engine(ctx)
-    if not isinstance(result, SecretsResult):
-        return
-    for m in result.matches:
-        if m.kind.value == rule_id:
+    return list(result.matches) if isinstance(result, SecretsResult) else []
+
+
+def _hits(ctx: ScanContext, rule_id: str) -> Iterator[Hit]:
+    from meshward.checks.rules.cloud_secrets import engine_twins
+    from meshward.secrets.report import hit_of
+
+    twins = ({id(m) for m in engine_twins(ctx).values()}
+             if ctx.inventory.cloud_resources else set())
+    for m in engine_matches(ctx):
+        if m.kind.value == rule_id and id(m) not in twins:  # MWC31 reports a twin, at its line
             yield _as_loaded(ctx, hit_of(m))
 
 

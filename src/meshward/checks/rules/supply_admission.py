@@ -55,13 +55,14 @@ def no_admission_policy(ctx: ScanContext) -> Iterator[Hit]:
     workloads = sorted(ctx.inventory.workloads, key=lambda w: (w.obj.location.path, w.obj.location.line))
     if not workloads or verify_policies(ctx):
         return
-    w = workloads[0]
     services = sorted({s for x in workloads if (s := ctx.inventory.service_name_of(x))})
+    # about the whole fleet, not one workload: no resource or service of its own; located at
+    # the first workload the missing policy leaves unverified, every service listed as data
     yield Hit(f"{len(workloads)} Kubernetes workload(s) of {len(services)} service(s) in the "
               "scanned files, and no signature-verification admission policy (Kyverno "
               "verifyImages, sigstore ClusterImagePolicy, Connaisseur, Ratify): any image that "
               "can be pulled will run",
-              w.obj.location, w.ref, ctx.inventory.service_name_of(w),
+              workloads[0].obj.location, None, None,
               "no verifyImages / ClusterImagePolicy / Connaisseur / Ratify policy", key="fleet",
               extra=(("services", ",".join(services)), ("workloads", str(len(workloads)))))
 

@@ -179,12 +179,11 @@
     }));
     if (mine.length > 12) flist.appendChild(h("li", { cls: "sub", text: "… " + (mine.length - 12) + " more" }));
     var secrets = n.secrets.map(function (s) { return s.kind + ": " + s.detail + " (" + s.file + (s.line ? ":" + s.line : "") + ")"; });
-    var depList = h("ul", { cls: "deps" }, n.deployments.slice(0, 5).map(function (d) {
+    var depList = h("ul", { cls: "deps" }, n.deployments.map(function (d) {
       return h("li", null, h("b", { text: d.kind + " " + d.name }), " in " + d.where,
         h("span", { cls: "loc", text: d.file + (d.line ? ":" + d.line : "") }),
         d.why.length ? h("span", { cls: "why", text: d.why.join("; ") }) : null);
     }));
-    if (n.deployments.length > 5) depList.appendChild(h("li", { cls: "sub", text: "… " + (n.deployments.length - 5) + " more places" }));
     card.appendChild(h("h3", { id: "card-title", text: n.id }));
     card.appendChild(h("div", null, h("span", { cls: "badge " + n.exposure, text: n.exposure }),
       n.worst ? h("span", null, " ", h("span", { cls: "badge " + n.worst, text: "worst: " + n.worst })) : null));

@@ -30,7 +30,6 @@ from meshward.zerotrust.netpol import evaluate
 TLS_SCHEMES = frozenset({"https", "wss", "rediss", "amqps", "mqtts", "grpcs", "ldaps", "ftps",
                          "nats+tls", "tls", "ssl"})
 CLOUD_ENVIRONMENTS = frozenset({"aws", "gcp", "azure", "cloud"})  # scope: the account
-GROUP_LABEL_PLACES = 2  # a group's label names this many places, then "N more places"
 _SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 
 
@@ -51,13 +50,20 @@ def environment_label(dep: Deployment) -> str:
     return f"{dep.environment} {dep.scope}"
 
 
+def _primacy(dep: Deployment) -> int:
+    """Which place is a service's home: a Kubernetes namespace, then a cloud, then compose."""
+    if dep.environment == "kubernetes":
+        return 0
+    return 2 if dep.environment == "compose" else 1
+
+
 def group_label(svc: Service) -> str:
-    """Where a service runs, all places together: services deployed alike share a group."""
-    labels = sorted({environment_label(d) for d in svc.deployments})
-    if len(labels) > GROUP_LABEL_PLACES:
-        more = len(labels) - GROUP_LABEL_PLACES
-        labels = [*labels[:GROUP_LABEL_PLACES], f"{more} more place{'s' if more > 1 else ''}"]
-    return " + ".join(labels) if labels else "not deployed"
+    """The box a service is drawn in: its primary environment, one place (Kubernetes namespace
+    first, then cloud, then compose; the first by name among equals). Its card lists every
+    place it runs."""
+    if not svc.deployments:
+        return "not deployed"
+    return min((_primacy(d), environment_label(d)) for d in svc.deployments)[1]
 
 
 def edge_encryption(ctx: ScanContext, edge: Edge) -> tuple[str, str]:
