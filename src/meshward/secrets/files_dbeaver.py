@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from cryptography.hazmat.primitives import padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
 from meshward.secrets.files import FileDetector, Found, plain_ok
 
 # DBeaver's built-in "local secure storage" key (DefaultSecureStorage / DataSourceRegistry).
@@ -22,6 +19,10 @@ _FIELDS = ("password", "sshPassword", "passphrase", "sshPassphrase")
 
 
 def _plain(data: bytes) -> bytes:
+    # cryptography loads only when a DBeaver store is met: plain scans start faster.
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     if data.lstrip()[:1] == b"{":
         return data
     if len(data) < 32 or len(data) % 16:
