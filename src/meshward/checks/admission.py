@@ -35,13 +35,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from meshward.cache import once
 from meshward.checks.context import ScanContext
 from meshward.findings.finding import ResourceRef
 from meshward.loaders.walk import tree_files
 from meshward.loaders.yamlsrc import ParseError, iter_yaml_documents
 from meshward.model.kubernetes import K8sObject
 from meshward.model.source import Location, YMap, as_map, as_seq
-from meshward.zerotrust.cache import once
 
 _DIGEST = re.compile(r"@(sha256:[0-9a-fA-F]+)$")
 

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshward.cache import once
 from meshward.model.cloud import CloudResource, blocks_of, is_unknown
 from meshward.model.cloud_index import CloudIndex
 from meshward.model.cloud_network import (
@@ -23,7 +24,6 @@ from meshward.model.cloud_network import (
 from meshward.model.inventory import Inventory
 from meshward.model.kubernetes import EnvVar
 from meshward.model.source import Location
-from meshward.zerotrust.cache import once
 
 # Terraform resource type -> (kind shown to users, attribute naming the service, default port)
 WORKLOAD_TYPES: dict[str, tuple[str, tuple[str, ...], int | None]] = {

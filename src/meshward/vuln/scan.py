@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from meshward.cache import once
 from meshward.checks.context import ScanContext
 from meshward.loaders.walk import tree_files
 from meshward.vuln.join import Collected, collect, find_lockfiles, read_document
 from meshward.vuln.model import Document
-from meshward.zerotrust.cache import once
 
 _MARKERS = ('"SchemaVersion"', '"bomFormat"', '"spdxVersion"', '"matches"')
 

@@ -69,7 +69,7 @@ def affected_services(ctx: ScanContext) -> dict[int, list[str]]:
     """``id(resource) -> services`` it serves: a workload's own resources, its task definition,
     security groups (and their separate rule resources), roles (with IRSA users) and the
     policies those roles hold. Findings carry them as data, not only in the message."""
-    from meshward.zerotrust.cache import once
+    from meshward.cache import once
 
     def build() -> dict[int, list[str]]:
         f = facts(ctx)
@@ -231,7 +231,7 @@ class Policy:
 
 def policies(ctx: ScanContext) -> list[Policy]:
     """Every identity policy: managed, inline and role-embedded, with the identities holding it."""
-    from meshward.zerotrust.cache import once
+    from meshward.cache import once
 
     return once(ctx.inventory, "cloud.policies", lambda: _policies(facts(ctx)))
 

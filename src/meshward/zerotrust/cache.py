@@ -1,5 +1,0 @@
-"""Moved to :mod:`meshward.cache`; kept so existing imports keep working."""
-
-from meshward.cache import once
-
-__all__ = ["once"]
